@@ -1,0 +1,4 @@
+/**
+ * User-defined ops with their own forward and backward (to be written).
+ */
+export {};

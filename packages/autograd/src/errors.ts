@@ -1,0 +1,45 @@
+/**
+ * Error classes. Every message reads `<op>: <what is wrong>: <the values>`, e.g.
+ * `matmul: inner dimensions differ: [32, 784] @ [100, 10]`, and tells the fix when there is one.
+ * Bad hyperparameters throw the built-in `RangeError` instead.
+ */
+
+/** Shapes that do not fit the op. Carries the op name and the shapes involved. */
+export class ShapeError extends Error {
+  override name = 'ShapeError';
+  readonly op: string;
+  readonly shapes: ReadonlyArray<readonly number[]>;
+
+  constructor(op: string, message: string, shapes: ReadonlyArray<readonly number[]> = []) {
+    super(`${op}: ${message}`);
+    this.op = op;
+    this.shapes = shapes;
+  }
+}
+
+/** A dtype the op cannot take (or two operands whose dtypes cannot be combined). */
+export class DTypeError extends Error {
+  override name = 'DTypeError';
+  readonly op: string;
+
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.op = op;
+  }
+}
+
+/** Anything else wrong with an argument (a value, an index, a graph already freed). */
+export class ArgumentError extends Error {
+  override name = 'ArgumentError';
+  readonly op: string;
+
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.op = op;
+  }
+}
+
+/** Throws `RangeError('<op>: <name> must be <rule>, got <value>')` unless `ok`. */
+export function checkRange(ok: boolean, op: string, name: string, rule: string, value: unknown): void {
+  if (!ok) throw new RangeError(`${op}: ${name} must be ${rule}, got ${String(value)}`);
+}

@@ -1,0 +1,4 @@
+/**
+ * The autograd graph as Graphviz DOT text (to be written).
+ */
+export {};

@@ -1,0 +1,94 @@
+/**
+ * @tsgrad/autograd — tensors and reverse-mode automatic differentiation.
+ *
+ * Reading order:
+ *   tensor.ts          a Tensor is a typed array, a shape and the node that made it
+ *   engine.ts          record(), backward(): topological order and gradient accumulation
+ *   ops/arithmetic.ts  forward/backward pairs and unbroadcast; then ops/activation.ts, …
+ *   gradcheck.ts       how we know a gradient is right
+ *   functional.ts      grad, valueAndGrad, vjp, jvp, hvp, jacobian, hessian
+ *   kernels/           the hot loops on typed arrays (read last)
+ */
+
+export {
+  arange,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  type NestedNumbers,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  type TensorOptions,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export * from './customOp.js';
+// The engine
+export {
+  type BackwardFn,
+  type BackwardOptions,
+  enableGrad,
+  isGradEnabled,
+  Node,
+  noGrad,
+  record,
+} from './engine.js';
+export { ArgumentError, DTypeError, ShapeError } from './errors.js';
+export * from './functional.js';
+// Gradient checking, function transforms, custom ops, graph drawing
+export { type GradcheckOptions, gradcheck, gradgradcheck } from './gradcheck.js';
+export * from './graph.js';
+export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops/activation.js';
+// Ops, as functions (each is also a Tensor method)
+export { add, div, mul, neg, pow, sub, unbroadcast } from './ops/arithmetic.js';
+export { toDType } from './ops/cast.js';
+export { eq, ge, gt, le, lt, ne } from './ops/comparison.js';
+export { gather, indexSelect, maximum, minimum, where } from './ops/indexing.js';
+export { matmul } from './ops/linalg.js';
+export {
+  cat,
+  expand,
+  flatten,
+  narrow,
+  permute,
+  reshape,
+  squeeze,
+  stack,
+  transpose,
+  unsqueeze,
+} from './ops/movement.js';
+export {
+  argmax,
+  argmin,
+  logSumExp,
+  max,
+  mean,
+  min,
+  std,
+  sum,
+  type VarianceOptions,
+  variance,
+} from './ops/reduction.js';
+export { logSoftmax, softmax } from './ops/softmax.js';
+export { abs, clamp, cos, exp, log, reciprocal, sign, sin, sqrt, square } from './ops/unary.js';
+export { defaultGenerator, Generator, type GeneratorState, manualSeed, randperm } from './random.js';
+// Shapes and errors
+export { broadcastShapes, formatShape, normalizeDim, type Shape, sizeOf, stridesOf } from './shape.js';
+// Tensors and their creation
+export {
+  type DType,
+  type GradHook,
+  type IndexLike,
+  type NestedArray,
+  Tensor,
+  type TensorLike,
+  type TypedArray,
+} from './tensor.js';

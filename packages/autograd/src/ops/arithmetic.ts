@@ -1,0 +1,148 @@
+/**
+ * Arithmetic: add, sub, mul, div, neg, pow — and `unbroadcast`, the one helper every binary
+ * op's backward shares.
+ *
+ * Broadcasting copies an operand along new or size-1 dims in the forward pass, so in the
+ * backward pass the copies' gradients must be summed back: if a [3] vector was broadcast to
+ * [2, 3], ∂L/∂a[j] = Σᵢ ∂L/∂y[i, j]. `unbroadcast(g, shape)` does exactly that.
+ */
+import { record } from '../engine.js';
+import { DTypeError } from '../errors.js';
+import { type BinaryOp, binaryBroadcast, binarySame, binaryScalar, unary } from '../kernels/elementwise.js';
+import { broadcastShapes, type Shape, shapesEqual } from '../shape.js';
+import { type DType, Tensor, type TensorLike } from '../tensor.js';
+import { log } from './unary.js';
+
+/** A number becomes a rank-0 tensor of `dtype`; a tensor is returned as is. */
+export function toTensor(op: string, value: TensorLike, dtype: DType): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value !== 'number')
+    throw new DTypeError(op, `operand must be a Tensor or a number, got ${typeof value}`);
+  const t = Tensor.empty([], dtype);
+  t.data[0] = value;
+  return t;
+}
+
+/** float32 ∘ float64 → float64, as PyTorch promotes. */
+export function resultDType(a: Tensor, b: Tensor): DType {
+  return a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+}
+
+/** The forward of every broadcasting binary op: promote, broadcast, allocate, run the kernel. */
+export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = Tensor.empty(shape, resultDType(a, b));
+  if (shapesEqual(a.shape, b.shape)) binarySame(op, a.data, b.data, out.data);
+  else if (b.size === 1 && shapesEqual(a.shape, shape)) binaryScalar(op, a.data, b.data[0]!, true, out.data);
+  else if (a.size === 1 && shapesEqual(b.shape, shape)) binaryScalar(op, b.data, a.data[0]!, false, out.data);
+  else binaryBroadcast(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+  return out;
+}
+
+/** Both operands as tensors; a plain number takes the other operand's dtype. */
+export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const dtype: DType = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  return [toTensor(op, a, dtype), toTensor(op, b, dtype)];
+}
+
+/**
+ * Sums `g` over the dims that broadcasting added or stretched, so that it has `shape` again.
+ *   [2, 3] → [3]: sum over dim 0;   [2, 3] → [2, 1]: sum over dim 1, keeping it.
+ */
+export function unbroadcast(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  return g.sum(dims, true).reshape(shape);
+}
+
+/**
+ * Addition with broadcasting.
+ *   forward:  y = a + b
+ *   backward: ∂L/∂a = ∂L/∂y,  ∂L/∂b = ∂L/∂y   (each unbroadcast to its input's shape)
+ */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands('add', a, b);
+  const out = binaryForward('add', x, y);
+  return record('add', [x, y], out, (g) => [
+    x.requiresGrad ? unbroadcast(g, x.shape) : null,
+    y.requiresGrad ? unbroadcast(g, y.shape) : null,
+  ]);
+}
+
+/**
+ * Subtraction with broadcasting.
+ *   forward:  y = a − b
+ *   backward: ∂L/∂a = ∂L/∂y,  ∂L/∂b = −∂L/∂y
+ */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands('sub', a, b);
+  const out = binaryForward('sub', x, y);
+  return record('sub', [x, y], out, (g) => [
+    x.requiresGrad ? unbroadcast(g, x.shape) : null,
+    y.requiresGrad ? unbroadcast(neg(g), y.shape) : null,
+  ]);
+}
+
+/**
+ * Element-wise product with broadcasting.
+ *   forward:  y = a · b
+ *   backward: ∂L/∂a = ∂L/∂y · b,  ∂L/∂b = ∂L/∂y · a   (saves both inputs)
+ */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands('mul', a, b);
+  const out = binaryForward('mul', x, y);
+  return record('mul', [x, y], out, (g) => [
+    x.requiresGrad ? unbroadcast(mul(g, y), x.shape) : null,
+    y.requiresGrad ? unbroadcast(mul(g, x), y.shape) : null,
+  ]);
+}
+
+/**
+ * Element-wise quotient with broadcasting.
+ *   forward:  y = a / b
+ *   backward: ∂L/∂a = ∂L/∂y / b,  ∂L/∂b = −∂L/∂y · a / b²
+ */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands('div', a, b);
+  const out = binaryForward('div', x, y);
+  return record('div', [x, y], out, (g) => [
+    x.requiresGrad ? unbroadcast(div(g, y), x.shape) : null,
+    y.requiresGrad ? unbroadcast(neg(div(mul(g, x), mul(y, y))), y.shape) : null,
+  ]);
+}
+
+/**
+ * Negation.
+ *   forward:  y = −x
+ *   backward: ∂L/∂x = −∂L/∂y
+ */
+export function neg(x: Tensor): Tensor {
+  const out = Tensor.empty(x.shape, x.dtype);
+  unary('neg', x.data, out.data);
+  return record('neg', [x], out, (g) => [neg(g)]);
+}
+
+/**
+ * Power with broadcasting.
+ *   forward:  y = aᵇ
+ *   backward: ∂L/∂a = ∂L/∂y · b · aᵇ⁻¹,  ∂L/∂b = ∂L/∂y · aᵇ · ln a
+ * At a = 0 the exponent's gradient uses 0 · ln 0 := 0 where aᵇ = 0 (PyTorch masks it the same way).
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands('pow', a, b);
+  const out = binaryForward('pow', x, y);
+  return record('pow', [x, y], out, (g) => [
+    x.requiresGrad ? unbroadcast(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
+    y.requiresGrad ? unbroadcast(mul(g, powExponentFactor(x, out)), y.shape) : null,
+  ]);
+}
+
+/** aᵇ · ln a, with 0 where aᵇ is 0 (so a = 0 gives 0 instead of 0 · −∞ = NaN). */
+function powExponentFactor(x: Tensor, y: Tensor): Tensor {
+  const safeLog = log(x.detach().data.some((v) => v === 0) ? x.add(x.eq(0)) : x);
+  return mul(y, safeLog);
+}

@@ -1,0 +1,106 @@
+/**
+ * @tsgrad/autograd/testing — fast-check arbitraries for property tests of ops and gradients.
+ * Needs `fast-check` (an optional peer dependency; only this entry imports it).
+ *
+ *   import fc from 'fast-check';
+ *   import { gradcheck } from '@tsgrad/autograd';
+ *   import { arbTensor } from '@tsgrad/autograd/testing';
+ *   fc.assert(fc.property(arbTensor(arbShape(), { dtype: 'float64' }), (x) => {
+ *     gradcheck((t) => myOp(t), [x]);   // throws a report on mismatch
+ *   }));
+ */
+import fc from 'fast-check';
+import type { Shape } from './shape.js';
+import { type DType, Tensor } from './tensor.js';
+
+export interface ShapeOptions {
+  minRank?: number;
+  maxRank?: number;
+  /** Largest size of a dim (sizes start at 1; size 1 is drawn often, as an edge case). */
+  maxDim?: number;
+}
+
+/** Random shapes of rank minRank..maxRank (default 0..4) with dims 1..maxDim (default 4). */
+export function arbShape(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
+  const { minRank = 0, maxRank = 4, maxDim = 4 } = options;
+  return fc.array(fc.oneof(fc.constant(1), fc.integer({ min: 1, max: maxDim })), {
+    minLength: minRank,
+    maxLength: maxRank,
+  });
+}
+
+/**
+ * `count` shapes that broadcast together: each is the common shape with some leading dims
+ * dropped and some dims set to 1.
+ */
+export function arbBroadcastShapes(count: number, options: ShapeOptions = {}): fc.Arbitrary<number[][]> {
+  return arbShape(options).chain((full) =>
+    fc
+      .tuple(
+        ...Array.from({ length: count }, () =>
+          fc.tuple(
+            fc.integer({ min: 0, max: full.length }),
+            fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+          ),
+        ),
+      )
+      .map((choices) => choices.map(([drop, ones]) => full.map((d, i) => (ones[i] ? 1 : d)).slice(drop))),
+  );
+}
+
+export interface ValueDomain {
+  /** Smallest value (default −2). */
+  min?: number;
+  /** Largest value (default 2). */
+  max?: number;
+  /** Values to stay away from: kinks (0 for relu/abs) or poles (0 for 1/x). */
+  avoid?: readonly number[];
+  /** How far to stay from each `avoid` point (default 1e-2). */
+  margin?: number;
+}
+
+export interface TensorArbOptions extends ValueDomain {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+/** Values drawn from the domain, nudged away from the `avoid` points. */
+export function arbValues(n: number, domain: ValueDomain = {}): fc.Arbitrary<number[]> {
+  const { min = -2, max = 2, avoid = [], margin = 1e-2 } = domain;
+  const value = fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((v) => {
+    for (const p of avoid) {
+      if (Math.abs(v - p) < margin) v = p + (v >= p ? margin : -margin);
+    }
+    return Math.min(max, Math.max(min, v));
+  });
+  return fc.array(value, { minLength: n, maxLength: n });
+}
+
+/** A tensor of a fixed shape, or of a shape drawn from an arbitrary. */
+export function arbTensor(
+  shape: Shape | fc.Arbitrary<number[]>,
+  options: TensorArbOptions = {},
+): fc.Arbitrary<Tensor> {
+  const shapes = shape instanceof fc.Arbitrary ? shape : fc.constant([...shape]);
+  return shapes.chain((s) => {
+    const n = s.reduce((p, d) => p * d, 1);
+    return arbValues(n, options).map((values) => {
+      const data = options.dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+      return new Tensor(data, s, options.requiresGrad ?? false);
+    });
+  });
+}
+
+/** Tensors for the given shapes, each with its own domain (or one domain for all). */
+export function arbTensors(
+  shapes: fc.Arbitrary<number[][]>,
+  options: TensorArbOptions | readonly TensorArbOptions[] = {},
+): fc.Arbitrary<Tensor[]> {
+  return shapes.chain((list) =>
+    fc.tuple(
+      ...list.map((s, i) =>
+        arbTensor(s, Array.isArray(options) ? (options[i] ?? {}) : (options as TensorArbOptions)),
+      ),
+    ),
+  );
+}
