@@ -51,7 +51,7 @@ export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops
 export { add, div, mul, neg, pow, sub, unbroadcast } from './ops/arithmetic.js';
 export { toDType } from './ops/cast.js';
 export { eq, ge, gt, le, lt, ne } from './ops/comparison.js';
-export { gather, indexSelect, maximum, minimum, where } from './ops/indexing.js';
+export { gather, indexAdd, indexSelect, maximum, minimum, scatterAdd, where } from './ops/indexing.js';
 export { matmul } from './ops/linalg.js';
 export {
   cat,

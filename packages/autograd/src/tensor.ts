@@ -14,7 +14,7 @@ import { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops
 import { add, div, mul, neg, pow, sub } from './ops/arithmetic.js';
 import { toDType } from './ops/cast.js';
 import { eq, ge, gt, le, lt, ne } from './ops/comparison.js';
-import { gather, indexSelect, maximum, minimum } from './ops/indexing.js';
+import { gather, indexAdd, indexSelect, maximum, minimum, scatterAdd } from './ops/indexing.js';
 import { matmul } from './ops/linalg.js';
 import { expand, flatten, narrow, permute, reshape, squeeze, transpose, unsqueeze } from './ops/movement.js';
 import {
@@ -402,6 +402,14 @@ export class Tensor {
   }
   gather(dim: number, index: IndexLike): Tensor {
     return gather(this, dim, index);
+  }
+  /** This tensor with src added where index points along dim (out of place; see ops/indexing.ts). */
+  scatterAdd(dim: number, index: IndexLike, src: Tensor): Tensor {
+    return scatterAdd(this, dim, index, src);
+  }
+  /** This tensor with src's slices added at the indexed positions along dim (out of place). */
+  indexAdd(dim: number, index: IndexLike, src: Tensor): Tensor {
+    return indexAdd(this, dim, index, src);
   }
 }
 
