@@ -78,7 +78,7 @@ export {
   variance,
 } from './ops/reduction.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
-export { abs, clamp, cos, exp, log, reciprocal, sign, sin, sqrt, square } from './ops/unary.js';
+export { abs, clamp, cos, erf, exp, log, reciprocal, sign, sin, sqrt, square } from './ops/unary.js';
 export { defaultGenerator, Generator, type GeneratorState, manualSeed, randperm } from './random.js';
 // Shapes and errors
 export { broadcastShapes, formatShape, normalizeDim, type Shape, sizeOf, stridesOf } from './shape.js';

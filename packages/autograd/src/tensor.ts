@@ -30,7 +30,7 @@ import {
   variance,
 } from './ops/reduction.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
-import { abs, clamp, cos, exp, log, reciprocal, sign, sin, sqrt, square } from './ops/unary.js';
+import { abs, clamp, cos, erf, exp, log, reciprocal, sign, sin, sqrt, square } from './ops/unary.js';
 import { formatShape, type Shape, sizeOf } from './shape.js';
 
 export type DType = 'float32' | 'float64';
@@ -261,6 +261,9 @@ export class Tensor {
   }
   sign(): Tensor {
     return sign(this);
+  }
+  erf(): Tensor {
+    return erf(this);
   }
   clamp(min: number | null, max?: number | null): Tensor {
     return clamp(this, min, max ?? null);

@@ -44,7 +44,7 @@ export function binarySame(op: BinaryOp, a: Float, b: Float, out: Float): void {
       for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
       break;
     case 'pow':
-      for (let i = 0; i < n; i++) out[i] = a[i]! ** b[i]!;
+      for (let i = 0; i < n; i++) out[i] = powC(a[i]!, b[i]!);
       break;
     case 'maximum':
       for (let i = 0; i < n; i++) out[i] = maxNaN(a[i]!, b[i]!);
@@ -86,7 +86,7 @@ export function binaryScalar(op: BinaryOp, a: Float, s: number, scalarOnRight: b
         for (let i = 0; i < n; i++) out[i] = s / a[i]!;
         return;
       case 'pow':
-        for (let i = 0; i < n; i++) out[i] = s ** a[i]!;
+        for (let i = 0; i < n; i++) out[i] = powC(s, a[i]!);
         return;
       case 'gt':
         op = 'lt';
@@ -119,7 +119,7 @@ export function binaryScalar(op: BinaryOp, a: Float, s: number, scalarOnRight: b
       break;
     case 'pow':
       if (s === 2) for (let i = 0; i < n; i++) out[i] = a[i]! * a[i]!;
-      else for (let i = 0; i < n; i++) out[i] = a[i]! ** s;
+      else for (let i = 0; i < n; i++) out[i] = powC(a[i]!, s);
       break;
     case 'maximum':
       for (let i = 0; i < n; i++) out[i] = maxNaN(a[i]!, s);
@@ -213,7 +213,7 @@ function binaryRow(
       for (let j = 0; j < n; j++) out[o + j] = a[ao + j * sa]! / b[bo + j * sb]!;
       break;
     case 'pow':
-      for (let j = 0; j < n; j++) out[o + j] = a[ao + j * sa]! ** b[bo + j * sb]!;
+      for (let j = 0; j < n; j++) out[o + j] = powC(a[ao + j * sa]!, b[bo + j * sb]!);
       break;
     case 'maximum':
       for (let j = 0; j < n; j++) out[o + j] = maxNaN(a[ao + j * sa]!, b[bo + j * sb]!);
@@ -253,6 +253,16 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
     s *= shape[i]!;
   }
   return strides;
+}
+
+/**
+ * aᵇ with C's pow semantics (PyTorch's): JS gives NaN for 1 ** NaN and (−1) ** ±∞, C gives 1.
+ * The fix-up runs only on the NaN path, so the common case costs one comparison.
+ */
+function powC(a: number, b: number): number {
+  const r = a ** b;
+  if (!Number.isNaN(r)) return r;
+  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : r;
 }
 
 /** PyTorch's maximum/minimum propagate NaN (Math.max does too, but we keep it explicit). */
@@ -319,11 +329,12 @@ export function unary(op: UnaryOp, x: Float, out: Float): void {
   }
 }
 
-/** out[i] = min(max(x[i], lo), hi); NaN stays NaN (as PyTorch). */
+/** out[i] = min(max(x[i], lo), hi); NaN stays NaN, and lo > hi gives hi (as PyTorch). */
 export function clamp(x: Float, lo: number, hi: number, out: Float): void {
   for (let i = 0; i < out.length; i++) {
     const v = x[i]!;
-    out[i] = v < lo ? lo : v > hi ? hi : v;
+    const atLeastLo = v < lo ? lo : v;
+    out[i] = atLeastLo > hi ? hi : atLeastLo;
   }
 }
 

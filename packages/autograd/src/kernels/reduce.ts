@@ -41,3 +41,89 @@ export function sumToShape(x: Float, shape: Shape, out: Float, keptShape: Shape)
     }
   }
 }
+
+/**
+ * out[j] = max (or min) of x[i] over every i that maps to j, as sumToShape; NaN wins (as
+ * PyTorch's max/amax propagate NaN). Fills `out` itself, so it need not start zeroed.
+ * Perf: the same row walk as sumToShape; max and min have their own loops.
+ */
+export function extremeToShape(
+  x: Float,
+  shape: Shape,
+  out: Float,
+  keptShape: Shape,
+  mode: 'max' | 'min',
+): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = x[0]!;
+    return;
+  }
+  out.fill(mode === 'max' ? -Infinity : Infinity);
+  const outStrides = broadcastStrides(keptShape, shape);
+  const inner = shape[rank - 1]!;
+  const so = outStrides[rank - 1]!;
+  const rows = inner === 0 ? 0 : x.length / inner;
+  const counter = new Array<number>(rank - 1).fill(0);
+  let o = 0;
+  for (let row = 0; row < rows; row++) {
+    const base = row * inner;
+    if (mode === 'max') {
+      for (let j = 0; j < inner; j++) {
+        const v = x[base + j]!;
+        const k = o + j * so;
+        const cur = out[k]!;
+        if (v > cur || Number.isNaN(v)) out[k] = Number.isNaN(cur) ? cur : v;
+      }
+    } else {
+      for (let j = 0; j < inner; j++) {
+        const v = x[base + j]!;
+        const k = o + j * so;
+        const cur = out[k]!;
+        if (v < cur || Number.isNaN(v)) out[k] = Number.isNaN(cur) ? cur : v;
+      }
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      o += outStrides[d]!;
+      if (counter[d]! < shape[d]!) break;
+      o -= outStrides[d]! * shape[d]!;
+      counter[d] = 0;
+    }
+  }
+}
+
+/**
+ * Max (or min) along the middle axis of x viewed as [outer, n, inner], with its index: the
+ * first occurrence, and the first NaN if there is one (PyTorch's max(dim)/argmax rule).
+ * values and indices have outer·inner elements; n ≥ 1.
+ * Perf: for inner = 1 each row is scanned contiguously; otherwise the scan strides by inner.
+ */
+export function argExtremeAlongDim(
+  x: Float,
+  outer: number,
+  n: number,
+  inner: number,
+  values: Float,
+  indices: Float,
+  mode: 'max' | 'min',
+): void {
+  const sign = mode === 'max' ? 1 : -1;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = x[base]!;
+      let bestIndex = 0;
+      // Comparing sign·v keeps one loop for both modes; NaN stops the scan (it always wins).
+      for (let k = 1; k < n && !Number.isNaN(best); k++) {
+        const v = x[base + k * inner]!;
+        if (sign * v > sign * best || Number.isNaN(v)) {
+          best = v;
+          bestIndex = k;
+        }
+      }
+      values[o * inner + i] = best;
+      indices[o * inner + i] = bestIndex;
+    }
+  }
+}

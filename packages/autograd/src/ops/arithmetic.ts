@@ -104,14 +104,15 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Element-wise quotient with broadcasting.
  *   forward:  y = a / b
- *   backward: ∂L/∂a = ∂L/∂y / b,  ∂L/∂b = −∂L/∂y · a / b²
+ *   backward: ∂L/∂a = ∂L/∂y / b,  ∂L/∂b = −∂L/∂y · a / b² = −∂L/∂y · (a / b) / b
+ * The second form (PyTorch's) avoids overflowing b² when b is large.
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('div', a, b);
   const out = binaryForward('div', x, y);
   return record('div', [x, y], out, (g) => [
     x.requiresGrad ? unbroadcast(div(g, y), x.shape) : null,
-    y.requiresGrad ? unbroadcast(neg(div(mul(g, x), mul(y, y))), y.shape) : null,
+    y.requiresGrad ? unbroadcast(neg(mul(g, div(div(x, y), y))), y.shape) : null,
   ]);
 }
 
@@ -130,19 +131,27 @@ export function neg(x: Tensor): Tensor {
  * Power with broadcasting.
  *   forward:  y = aᵇ
  *   backward: ∂L/∂a = ∂L/∂y · b · aᵇ⁻¹,  ∂L/∂b = ∂L/∂y · aᵇ · ln a
- * At a = 0 the exponent's gradient uses 0 · ln 0 := 0 where aᵇ = 0 (PyTorch masks it the same way).
+ * Where the formulas meet 0 · ∞ we follow PyTorch's pow_backward: ∂L/∂a is 0 where b = 0
+ * (even at a = 0, where aᵇ⁻¹ = ∞), and ∂L/∂b is 0 where a = 0 and b ≥ 0 (the limit of
+ * aᵇ · ln a). Both are done by nudging the operand that would blow up, with constant masks,
+ * so the backward stays differentiable.
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('pow', a, b);
   const out = binaryForward('pow', x, y);
   return record('pow', [x, y], out, (g) => [
-    x.requiresGrad ? unbroadcast(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
-    y.requiresGrad ? unbroadcast(mul(g, powExponentFactor(x, out)), y.shape) : null,
+    x.requiresGrad ? unbroadcast(mul(g, powBaseFactor(x, y)), x.shape) : null,
+    y.requiresGrad ? unbroadcast(mul(g, powExponentFactor(x, y, out)), y.shape) : null,
   ]);
 }
 
-/** aᵇ · ln a, with 0 where aᵇ is 0 (so a = 0 gives 0 instead of 0 · −∞ = NaN). */
-function powExponentFactor(x: Tensor, y: Tensor): Tensor {
-  const safeLog = log(x.detach().data.some((v) => v === 0) ? x.add(x.eq(0)) : x);
-  return mul(y, safeLog);
+/** b · aᵇ⁻¹, with 0 where b = 0: there the exponent b − 1 becomes 0, so aᵇ⁻¹ is 1, times b = 0. */
+function powBaseFactor(x: Tensor, y: Tensor): Tensor {
+  return mul(y, pow(x, add(sub(y, 1), y.eq(0))));
+}
+
+/** aᵇ · ln a, with 0 where a = 0 and b ≥ 0: there ln a becomes ln 1 = 0 (aᵇ is 0 or 1). */
+function powExponentFactor(x: Tensor, y: Tensor, out: Tensor): Tensor {
+  const zeroBase = mul(x.eq(0), y.ge(0));
+  return mul(out, log(add(x, zeroBase)));
 }

@@ -1,9 +1,10 @@
 /**
- * Element-wise math: exp, log, sqrt, abs, sin, cos, square, reciprocal, sign, clamp.
+ * Element-wise math: exp, log, sqrt, abs, sin, cos, square, reciprocal, sign, erf, clamp.
  * Each backward is written with tensor ops, so it can be differentiated again.
  */
 import { record } from '../engine.js';
 import { ArgumentError } from '../errors.js';
+import { erf as erfKernel } from '../kernels/activation.js';
 import { clamp as clampKernel, type UnaryOp, unary } from '../kernels/elementwise.js';
 import { Tensor } from '../tensor.js';
 
@@ -99,9 +100,21 @@ export function sign(x: Tensor): Tensor {
 }
 
 /**
+ * Error function (the kernel follows fdlibm, about 1 ulp in float64).
+ *   forward:  y = erf x = 2/√π ∫₀ˣ e^(−t²) dt
+ *   backward: ∂L/∂x = ∂L/∂y · 2/√π · e^(−x²)
+ */
+export function erf(x: Tensor): Tensor {
+  const y = Tensor.empty(x.shape, x.dtype);
+  erfKernel(x.data, y.data);
+  return record('erf', [x], y, (g) => [g.mul(exp(x.mul(x).neg()).mul(2 / Math.sqrt(Math.PI)))]);
+}
+
+/**
  * Clamp to [min, max] (either bound may be null).
  *   forward:  y = min(max(x, lo), hi)
  *   backward: ∂L/∂x = ∂L/∂y where lo ≤ x ≤ hi, else 0   (PyTorch passes the gradient at the bounds)
+ * With min > max every element becomes max, as in PyTorch (min is applied first).
  */
 export function clamp(x: Tensor, min: number | null, max: number | null = null): Tensor {
   if (min === null && max === null)
