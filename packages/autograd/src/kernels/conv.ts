@@ -1,0 +1,239 @@
+/**
+ * 2-D convolution kernels: im2col/col2im, and the three conv2d passes built on gemm.
+ *
+ * Layout: input x [n, c, h, w], weight [outC, c/groups, kh, kw], output [n, outC, oh, ow], all
+ * contiguous row-major. For one sample, im2col unrolls every receptive field into a column:
+ *   col[(ci·kh + ki)·kw + kj, oy·ow + ox] = x[ci, oy·sh − ph + ki·dh, ox·sw − pw + kj·dw]   (0 off the image)
+ * so the cross-correlation of group g is one matrix product (Chellapilla et al. 2006,
+ * "High Performance Convolutional Neural Networks for Document Processing"):
+ *   out_g [og, oh·ow] = W_g [og, cg·kh·kw] · col_g [cg·kh·kw, oh·ow]      og = outC/groups, cg = c/groups
+ * W_g and col_g are contiguous row blocks of the weight and of col, so groups need no copies.
+ */
+import type { Float } from './elementwise.js';
+import { gemm } from './gemm.js';
+
+/** Sizes of one conv2d: batch, channels, image, kernel, stride, padding, dilation, output. */
+export interface ConvGeometry {
+  readonly n: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly outC: number;
+  readonly groups: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly ph: number;
+  readonly pw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly oh: number;
+  readonly ow: number;
+}
+
+/** Rows × columns of the col buffer that the conv2d kernels below need (c·kh·kw × oh·ow). */
+export function colSize(g: ConvGeometry): number {
+  return g.c * g.kh * g.kw * g.oh * g.ow;
+}
+
+/**
+ * A 1×1 kernel with stride 1 and no padding reads each pixel once, in order: its col matrix is
+ * the image itself, so im2col/col2im are skipped.
+ */
+export function isPointwise(g: ConvGeometry): boolean {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+}
+
+/**
+ * For kernel column kj: the range [lo, hi) of output columns ox whose input column
+ * ix = ox·sw + dx lies inside [0, w). Outside it the col entries are padding.
+ */
+function validColumns(dx: number, sw: number, w: number, ow: number): [number, number] {
+  const lo = dx >= 0 ? 0 : Math.min(ow, Math.ceil(-dx / sw));
+  const hi = Math.max(lo, Math.min(ow, Math.ceil((w - dx) / sw)));
+  return [lo, hi];
+}
+
+/**
+ * Writes col [c·kh·kw, oh·ow] for the sample at x[xOffset…] (formula in the file header).
+ * Perf: the valid column range of each kernel column is computed once, so the inner copy loop
+ * has no bounds test; rows of padding are zero-filled without reading x.
+ */
+export function im2col(x: Float, xOffset: number, g: ConvGeometry, col: Float): void {
+  const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    const plane = xOffset + ci * h * w;
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const dx = kj * dw - pw;
+        const [lo, hi] = validColumns(dx, sw, w, ow);
+        for (let oy = 0; oy < oh; oy++) {
+          const iy = oy * sh - ph + ki * dh;
+          const out = row + oy * ow;
+          if (iy < 0 || iy >= h) {
+            for (let ox = 0; ox < ow; ox++) col[out + ox] = 0;
+            continue;
+          }
+          const src = plane + iy * w + dx;
+          for (let ox = 0; ox < lo; ox++) col[out + ox] = 0;
+          for (let ox = lo; ox < hi; ox++) col[out + ox] = x[src + ox * sw]!;
+          for (let ox = hi; ox < ow; ox++) col[out + ox] = 0;
+        }
+        row += oh * ow;
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of im2col: adds every col entry back into the pixel it was copied from,
+ *   x[ci, iy, ix] += Σ col[r, o] over the (r, o) that im2col filled from it.
+ * Accumulates into x[xOffset…] (the caller zeroes it). ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩.
+ * Perf: the same hoisted valid ranges as im2col; padding entries are never touched.
+ */
+export function col2im(col: Float, g: ConvGeometry, x: Float, xOffset: number): void {
+  const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    const plane = xOffset + ci * h * w;
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const dx = kj * dw - pw;
+        const [lo, hi] = validColumns(dx, sw, w, ow);
+        for (let oy = 0; oy < oh; oy++) {
+          const iy = oy * sh - ph + ki * dh;
+          if (iy < 0 || iy >= h) continue;
+          const from = row + oy * ow;
+          const dst = plane + iy * w + dx;
+          for (let ox = lo; ox < hi; ox++) x[dst + ox * sw] = x[dst + ox * sw]! + col[from + ox]!;
+        }
+        row += oh * ow;
+      }
+    }
+  }
+}
+
+/**
+ * out = x ⋆ weight (+ bias), per sample and group: im2col, then out_g = W_g · col_g.
+ * `col` holds colSize(g) elements (unused for pointwise kernels); `bias` may be null.
+ * Perf: one gemm per sample and group on the contiguous blocks (no packing); 1×1/stride-1
+ * kernels skip im2col; the bias is added in a flat loop per output row.
+ */
+export function conv2dForward(
+  x: Float,
+  weight: Float,
+  bias: Float | null,
+  out: Float,
+  g: ConvGeometry,
+  col: Float,
+): void {
+  const og = g.outC / g.groups;
+  const k = (g.c / g.groups) * g.kh * g.kw;
+  const l = g.oh * g.ow;
+  const inSize = g.c * g.h * g.w;
+  const pointwise = isPointwise(g);
+  for (let s = 0; s < g.n; s++) {
+    if (!pointwise) im2col(x, s * inSize, g, col);
+    const src = pointwise ? x : col;
+    const srcOffset = pointwise ? s * inSize : 0;
+    for (let gi = 0; gi < g.groups; gi++) {
+      gemm(
+        false,
+        false,
+        og,
+        l,
+        k,
+        weight,
+        gi * og * k,
+        src,
+        srcOffset + gi * k * l,
+        out,
+        (s * g.outC + gi * og) * l,
+        false,
+      );
+    }
+    if (bias === null) continue;
+    for (let oc = 0; oc < g.outC; oc++) {
+      const b = bias[oc]!;
+      const start = (s * g.outC + oc) * l;
+      for (let i = start; i < start + l; i++) out[i] = out[i]! + b;
+    }
+  }
+}
+
+/**
+ * ∂L/∂x of conv2d (a transposed convolution): col_g = W_gᵀ · gradOut_g, then col2im.
+ * Overwrites gradX [n, c, h, w]. Perf: as conv2dForward; the pointwise case writes the gemm
+ * result straight into gradX.
+ */
+export function conv2dInputGrad(
+  gradOut: Float,
+  weight: Float,
+  gradX: Float,
+  g: ConvGeometry,
+  col: Float,
+): void {
+  const og = g.outC / g.groups;
+  const k = (g.c / g.groups) * g.kh * g.kw;
+  const l = g.oh * g.ow;
+  const inSize = g.c * g.h * g.w;
+  const pointwise = isPointwise(g);
+  if (!pointwise) gradX.fill(0, 0, g.n * inSize);
+  for (let s = 0; s < g.n; s++) {
+    const dst = pointwise ? gradX : col;
+    const dstOffset = pointwise ? s * inSize : 0;
+    for (let gi = 0; gi < g.groups; gi++) {
+      gemm(
+        true,
+        false,
+        k,
+        l,
+        og,
+        weight,
+        gi * og * k,
+        gradOut,
+        (s * g.outC + gi * og) * l,
+        dst,
+        dstOffset + gi * k * l,
+        false,
+      );
+    }
+    if (!pointwise) col2im(col, g, gradX, s * inSize);
+  }
+}
+
+/**
+ * ∂L/∂W of conv2d: gradW_g = Σ over samples of gradOut_g · col_gᵀ. Overwrites gradW.
+ * Perf: im2col once per sample; the sum over samples is gemm's `accumulate` flag.
+ */
+export function conv2dWeightGrad(x: Float, gradOut: Float, gradW: Float, g: ConvGeometry, col: Float): void {
+  const og = g.outC / g.groups;
+  const k = (g.c / g.groups) * g.kh * g.kw;
+  const l = g.oh * g.ow;
+  const inSize = g.c * g.h * g.w;
+  const pointwise = isPointwise(g);
+  if (g.n === 0) gradW.fill(0);
+  for (let s = 0; s < g.n; s++) {
+    if (!pointwise) im2col(x, s * inSize, g, col);
+    const src = pointwise ? x : col;
+    const srcOffset = pointwise ? s * inSize : 0;
+    for (let gi = 0; gi < g.groups; gi++) {
+      gemm(
+        false,
+        true,
+        og,
+        k,
+        l,
+        gradOut,
+        (s * g.outC + gi * og) * l,
+        src,
+        srcOffset + gi * k * l,
+        gradW,
+        gi * og * k,
+        s > 0,
+      );
+    }
+  }
+}
