@@ -51,6 +51,16 @@ export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops
 export { add, div, mul, neg, pow, sub, unbroadcast } from './ops/arithmetic.js';
 export { toDType } from './ops/cast.js';
 export { eq, ge, gt, le, lt, ne } from './ops/comparison.js';
+export {
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  type Conv2dOptions,
+  conv2d,
+  type IntPair,
+  type MaxPool2dOptions,
+  maxPool2d,
+} from './ops/conv.js';
 export { gather, indexAdd, indexSelect, maximum, minimum, scatterAdd, where } from './ops/indexing.js';
 export { matmul } from './ops/linalg.js';
 export {
