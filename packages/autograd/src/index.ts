@@ -30,7 +30,7 @@ export {
   zeros,
   zerosLike,
 } from './creation.js';
-export * from './customOp.js';
+export { type CustomOpDefinition, customOp, OpContext } from './customOp.js';
 // The engine
 export {
   type BackwardFn,
@@ -42,10 +42,29 @@ export {
   record,
 } from './engine.js';
 export { ArgumentError, DTypeError, ShapeError } from './errors.js';
-export * from './functional.js';
+export {
+  type GradientsOptions,
+  type GradOptions,
+  grad,
+  gradients,
+  hessian,
+  hvp,
+  jacobian,
+  jvp,
+  type TensorFn,
+  valueAndGrad,
+  vjp,
+} from './functional.js';
 // Gradient checking, function transforms, custom ops, graph drawing
-export { type GradcheckOptions, gradcheck, gradgradcheck } from './gradcheck.js';
-export * from './graph.js';
+export {
+  GradcheckError,
+  type GradcheckFn,
+  type GradcheckOptions,
+  type GradgradcheckOptions,
+  gradcheck,
+  gradgradcheck,
+} from './gradcheck.js';
+export { type ToDotOptions, toDot } from './graph.js';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops/activation.js';
 // Ops, as functions (each is also a Tensor method)
 export { add, div, mul, neg, pow, sub, unbroadcast } from './ops/arithmetic.js';
