@@ -47,7 +47,10 @@ function dimSize(x: Tensor, d: number): number {
   return x.ndim === 0 ? 1 : x.shape[d]!;
 }
 
-/** Checks PyTorch's gather/scatter rule: same rank, index.shape[d] ≤ shape[d] for d ≠ dim. */
+/**
+ * Checks PyTorch's gather/scatter rule: same rank, index.shape[d] ≤ shape[d] for every d except
+ * `skip` (the resolved dim, or −1 to check all; `dim` is the user's spelling of it).
+ */
 function checkIndexFits(
   op: string,
   index: Shape,
@@ -67,7 +70,7 @@ function checkIndexFits(
     if (d !== skip && index[d]! > shape[d]!) {
       throw new ShapeError(
         op,
-        `index ${formatShape(index)} is larger than ${what} ${formatShape(shape)} in dim ${d} (only dim ${dim} may be)`,
+        `index ${formatShape(index)} is larger than ${what} ${formatShape(shape)} in dim ${d}${skip >= 0 ? ` (only dim ${dim} may be)` : ''}`,
         [index, shape],
       );
     }
