@@ -106,7 +106,9 @@ export interface BceWithLogitsOptions extends BceOptions {
  * Binary cross-entropy on logits x (sigmoid fused in), with pos_weight w₊:
  *   ℓ = w·((1 − y)·x + (1 + (w₊ − 1)·y)·softplus(−x))
  * which equals −w·(w₊·y·log σ(x) + (1 − y)·log(1 − σ(x))). softplus(−x) is computed as
- * max(−x, 0) + log(1 + e^(−|x|)): the exponent is never positive, so x = ±1000 is finite.
+ * m + log(e^(−m) + e^(−x−m)) with m = max(−x, 0) held constant (as PyTorch does): no exponent is
+ * positive, so x = ±1000 is finite, and since m cancels exactly its gradient is exactly −σ(−x),
+ * at x = 0 too (a formula with |x| would get the subgradient of the kink wrong there).
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
@@ -114,7 +116,8 @@ export function binaryCrossEntropyWithLogits(
   options: BceWithLogitsOptions = {},
 ): Tensor {
   checkSameShape('binaryCrossEntropyWithLogits', input, target);
-  const softplusNegX = input.neg().clamp(0, null).add(input.abs().neg().exp().add(1).log());
+  const m = input.detach().neg().clamp(0, null);
+  const softplusNegX = m.neg().exp().add(input.neg().sub(m).exp()).log().add(m);
   const logWeight = options.posWeight ? target.mul(options.posWeight.sub(1)).add(1) : null;
   let loss = target
     .neg()
