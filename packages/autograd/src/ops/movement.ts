@@ -74,7 +74,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
       x.shape,
       shape,
     ]);
-  if (shapesEqual(target, x.shape)) return x;
+  // Nothing to broadcast: still a new tensor (a reshape), so noGrad and the graph behave as usual.
+  if (shapesEqual(target, x.shape)) return reshape(x, target);
   const y = Tensor.empty(target, x.dtype);
   broadcastTo(x.data, x.shape, y.data, target);
   return record('expand', [x], y, (g) => [unbroadcast(g, x.shape)]);
@@ -107,7 +108,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim('transpose', dim0, x.ndim, x.shape);
   const b = normalizeDim('transpose', dim1, x.ndim, x.shape);
-  if (a === b) return x;
+  if (a === b) return reshape(x, x.shape);
   const dims = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
   return permuteChecked('transpose', x, dims);
 }
@@ -135,7 +136,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** permute with validated, non-negative dims; `op` names the node (permute or transpose). */
 function permuteChecked(op: string, x: Tensor, dims: readonly number[]): Tensor {
-  if (dims.every((d, i) => d === i)) return x;
+  if (dims.every((d, i) => d === i)) return reshape(x, x.shape);
   const y = Tensor.empty(
     dims.map((d) => x.shape[d]!),
     x.dtype,
