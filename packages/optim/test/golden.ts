@@ -28,7 +28,13 @@ export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'floa
 }
 
 /** Asserts same shape and |actual − expected| ≤ atol + rtol·|expected| everywhere (NaN matches NaN). */
-export function expectCloseToGolden(actual: Tensor, expected: GoldenTensor, rtol: number, atol: number, what = ''): void {
+export function expectCloseToGolden(
+  actual: Tensor,
+  expected: GoldenTensor,
+  rtol: number,
+  atol: number,
+  what = '',
+): void {
   expect(actual.shape, `${what} shape`).toEqual(expected.shape);
   for (let i = 0; i < actual.size; i++) {
     const a = actual.data[i]!;

@@ -1,6 +1,16 @@
 import { Tensor } from '@tsgrad/autograd';
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, AdamW, NAdam, type Optimizer, type OptimizerOptions, RAdam, RMSprop, SGD } from '../src/index.js';
+import {
+  Adagrad,
+  Adam,
+  AdamW,
+  NAdam,
+  type Optimizer,
+  type OptimizerOptions,
+  RAdam,
+  RMSprop,
+  SGD,
+} from '../src/index.js';
 import { expectCloseToGolden, type GoldenTensor, loadGolden } from './golden.js';
 import { quadraticGrads, rosenbrockGrad } from './objectives.js';
 
@@ -53,7 +63,10 @@ function run(c: Case): Record<string, Tensor> {
     const traj = new Float64Array(steps * 2);
     for (let s = 0; s < steps; s++) {
       rosenbrockGrad(x.data, g);
-      x.grad = new Tensor(g.map((v) => sign * v), [2]);
+      x.grad = new Tensor(
+        g.map((v) => sign * v),
+        [2],
+      );
       opt.step();
       traj.set(x.data, s * 2);
     }
@@ -69,8 +82,17 @@ function run(c: Case): Record<string, Tensor> {
   const tb = new Float64Array(steps * 2);
   for (let s = 0; s < steps; s++) {
     quadraticGrads(golden.X, golden.Y, w.data, b.data, gw, gb);
-    w.grad = new Tensor(gw.map((v) => sign * v), [2, 3]);
-    b.grad = s % 3 === 2 ? null : new Tensor(gb.map((v) => sign * v), [2]);
+    w.grad = new Tensor(
+      gw.map((v) => sign * v),
+      [2, 3],
+    );
+    b.grad =
+      s % 3 === 2
+        ? null
+        : new Tensor(
+            gb.map((v) => sign * v),
+            [2],
+          );
     opt.step();
     tw.set(w.data, s * 6);
     tb.set(b.data, s * 2);
