@@ -81,7 +81,7 @@ export {
   maxPool2d,
 } from './ops/conv.js';
 export { gather, indexAdd, indexSelect, maximum, minimum, scatterAdd, where } from './ops/indexing.js';
-export { matmul } from './ops/linalg.js';
+export { linear, matmul } from './ops/linalg.js';
 export {
   cat,
   expand,
