@@ -303,7 +303,8 @@ describe('var and std edge cases (PyTorch 1.13)', () => {
     x.grad = null;
     std(x).backward();
     const s = Math.sqrt(7);
-    Array.from(x.grad!.data).forEach((g, i) => expect(g).toBeCloseTo([-2, -1, 3][i]! / (2 * s), 15));
+    for (const [i, g] of Array.from(x.grad!.data).entries())
+      expect(g).toBeCloseTo([-2, -1, 3][i]! / (2 * s), 15);
   });
 
   it('keepDim keeps the reduced dims as size 1', () => {
@@ -339,7 +340,7 @@ describe('logSumExp', () => {
     logSumExp(x, 0).backward();
     const e = Math.exp(-1);
     const want = [1 / (1 + e), e / (1 + e), 0];
-    Array.from(x.grad!.data).forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 15));
+    for (const [i, g] of Array.from(x.grad!.data).entries()) expect(g).toBeCloseTo(want[i]!, 15);
   });
 
   it('keeps an +∞ entry (the shift is set to 0 there, as PyTorch)', () => {
