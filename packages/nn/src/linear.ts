@@ -4,21 +4,16 @@
  * Default init, as PyTorch: W ~ kaimingUniform(a = √5), which is U(±1/√inFeatures), and
  * b ~ U(±1/√inFeatures).
  */
-import { formatShape, ShapeError, type Tensor, zeros } from '@tsgrad/autograd';
+import { linear as linearOp, type Tensor, zeros } from '@tsgrad/autograd';
 import * as init from './init.js';
 import { Module, parameter } from './module.js';
 
-/** y = x·Wᵀ + b, with x: [… , in], W: [out, in], b: [out] (or null). */
+/**
+ * F.linear: y = x·Wᵀ + b, with x: [… , in], W: [out, in], b: [out] (or null). The op, one fused
+ * gemm with a transpose flag and its backward, is @tsgrad/autograd's `linear`.
+ */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(
-      'linear',
-      `input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expects [… , ${weight.shape[1]}])`,
-      [x.shape, weight.shape],
-    );
-  }
-  const y = x.matmul(weight.t());
-  return bias === null ? y : y.add(bias);
+  return linearOp(x, weight, bias);
 }
 
 export interface LinearOptions {

@@ -211,7 +211,7 @@ describe('init matches PyTorch', () => {
 describe('layer errors', () => {
   it('Linear rejects a wrong input width', () => {
     expect(() => new Linear(3, 2).forward(tensor([[1, 2]]))).toThrow(
-      /linear: input \[1, 2\] does not fit weight \[2, 3\]/,
+      /linear: input features differ from weight: input \[1, 2\], weight \[2, 3\]/,
     );
   });
   it('BatchNorm rejects wrong ranks and channel counts, and one value per channel in training', () => {
