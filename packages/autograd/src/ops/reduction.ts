@@ -105,11 +105,11 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, k
     values = Tensor.empty(kept, x.dtype);
     extremeToShape(x.data, x.shape, values.data, kept, op);
     const v = values.data[0]!;
-    const isNaN = Number.isNaN(v);
+    const extremeIsNaN = Number.isNaN(v);
     let ties = 0;
     for (let i = 0; i < x.size; i++) {
       const xi = x.data[i]!;
-      if (isNaN ? Number.isNaN(xi) : xi === v) {
+      if (extremeIsNaN ? Number.isNaN(xi) : xi === v) {
         mask.data[i] = 1;
         ties++;
       }
