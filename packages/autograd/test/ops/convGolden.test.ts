@@ -1,14 +1,7 @@
 /**
  * conv2d and pooling against PyTorch 1.13 (tools/golden/conv.py → golden/conv.json), float64.
  */
-import {
-  adaptiveAvgPool2d,
-  avgPool2d,
-  conv2d,
-  type IntPair,
-  maxPool2d,
-  type Tensor,
-} from '@tsgrad/autograd';
+import { adaptiveAvgPool2d, avgPool2d, conv2d, type IntPair, maxPool2d, type Tensor } from '@tsgrad/autograd';
 import { describe, it } from 'vitest';
 import { expectCloseToGolden, fromGolden, type GoldenTensor, loadGolden } from '../golden.js';
 
@@ -81,7 +74,9 @@ describe('conv2d matches PyTorch', () => {
       y.backward(gy, { createGraph: true });
       const [gx, gw] = [x.grad!, w.grad!];
       for (const t of [x, w, gy]) t.grad = null;
-      dot(gx, fromGolden(c.rx)).add(dot(gw, fromGolden(c.rw))).backward();
+      dot(gx, fromGolden(c.rx))
+        .add(dot(gw, fromGolden(c.rw)))
+        .backward();
       expectCloseToGolden(x.grad!, c.ddx, RTOL, ATOL, 'ddx');
       expectCloseToGolden(w.grad!, c.ddw, RTOL, ATOL, 'ddw');
       expectCloseToGolden(gy.grad!, c.ddgy, RTOL, ATOL, 'ddgy');
@@ -89,7 +84,11 @@ describe('conv2d matches PyTorch', () => {
   }
 });
 
-function poolCases(name: string, cases: PoolCase[], run: (x: Tensor, options: Record<string, unknown>) => Tensor) {
+function poolCases(
+  name: string,
+  cases: PoolCase[],
+  run: (x: Tensor, options: Record<string, unknown>) => Tensor,
+) {
   describe(`${name} matches PyTorch`, () => {
     for (const c of cases) {
       it(`${name} ${c.name}: forward and gradient`, () => {
@@ -105,4 +104,6 @@ function poolCases(name: string, cases: PoolCase[], run: (x: Tensor, options: Re
 
 poolCases('maxPool2d', golden.maxPool2d, (x, o) => maxPool2d(x, o.kernelSize as IntPair, o));
 poolCases('avgPool2d', golden.avgPool2d, (x, o) => avgPool2d(x, o.kernelSize as IntPair, o));
-poolCases('adaptiveAvgPool2d', golden.adaptiveAvgPool2d, (x, o) => adaptiveAvgPool2d(x, o.outputSize as IntPair));
+poolCases('adaptiveAvgPool2d', golden.adaptiveAvgPool2d, (x, o) =>
+  adaptiveAvgPool2d(x, o.outputSize as IntPair),
+);
