@@ -49,7 +49,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     checkNonNegative('Adagrad', 'eps', o.eps);
   }
 
-  protected initState(param: Tensor, group: AdagradOptions): AdagradState {
+  protected initState(param: Tensor, group: ParamGroup<AdagradOptions>): AdagradState {
     const sum =
       param.data instanceof Float64Array ? new Float64Array(param.size) : new Float32Array(param.size);
     return { step: 0, sum: sum.fill(group.initialAccumulatorValue) };

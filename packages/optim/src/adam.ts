@@ -76,7 +76,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     validateAdam('Adam', o);
   }
 
-  protected initState(param: Tensor, group: AdamOptions): AdamState {
+  protected initState(param: Tensor, group: ParamGroup<AdamOptions>): AdamState {
     return initAdamState(param, group);
   }
 
@@ -118,7 +118,7 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
     validateAdam('AdamW', o);
   }
 
-  protected initState(param: Tensor, group: AdamOptions): AdamState {
+  protected initState(param: Tensor, group: ParamGroup<AdamOptions>): AdamState {
     return initAdamState(param, group);
   }
 

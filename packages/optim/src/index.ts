@@ -15,6 +15,7 @@
 export { Adagrad, type AdagradOptions, type AdagradState } from './adagrad.js';
 export { Adam, type AdamOptions, type AdamState, AdamW } from './adam.js';
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './earlyStopping.js';
 export { EMA, type EMAOptions, ewma } from './ema.js';
 export { NAdam, type NAdamOptions, type NAdamState } from './nadam.js';
 export {

@@ -64,7 +64,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     checkNonNegative('RMSprop', 'alpha', o.alpha);
   }
 
-  protected initState(param: Tensor, group: RMSpropOptions): RMSpropState {
+  protected initState(param: Tensor, group: ParamGroup<RMSpropOptions>): RMSpropState {
     return {
       step: 0,
       squareAvg: zerosLikeData(param.data),
