@@ -103,15 +103,20 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Tensors of this module and its submodules with dotted names, each tensor once. */
-  private namedTensors(wantBuffers: boolean): Array<[string, Tensor]> {
+  /**
+   * Tensors of this module and its submodules with dotted names, each tensor once: per module
+   * (pre-order), its own parameters and then its own buffers — PyTorch's state-dict order.
+   */
+  private namedTensors(wantParameters: boolean, wantBuffers: boolean): Array<[string, Tensor]> {
     const out: Array<[string, Tensor]> = [];
     const seen = new Set<Tensor>();
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, v] of m.entries()) {
-        if (v instanceof Module || seen.has(v) || isBuffer(v) !== wantBuffers) continue;
-        seen.add(v);
-        out.push([prefix === '' ? name : `${prefix}.${name}`, v]);
+      const own = m.entries().filter((e): e is [string, Tensor] => e[1] instanceof Tensor);
+      const ordered = [...own.filter(([, t]) => !isBuffer(t)), ...own.filter(([, t]) => isBuffer(t))];
+      for (const [name, t] of ordered) {
+        if (seen.has(t) || !(isBuffer(t) ? wantBuffers : wantParameters)) continue;
+        seen.add(t);
+        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
       }
     }
     return out;
@@ -119,7 +124,7 @@ export abstract class Module {
 
   /** Parameters with dotted names: `[['fc1.weight', w], ['fc1.bias', b], …]`. */
   namedParameters(): Array<[string, Tensor]> {
-    return this.namedTensors(false);
+    return this.namedTensors(true, false);
   }
 
   /** Every parameter (shared ones once), for an optimizer. */
@@ -129,7 +134,7 @@ export abstract class Module {
 
   /** Buffers with dotted names: `[['bn.runningMean', …], …]`. */
   namedBuffers(): Array<[string, Tensor]> {
-    return this.namedTensors(true);
+    return this.namedTensors(false, true);
   }
 
   buffers(): Tensor[] {
@@ -166,12 +171,13 @@ export abstract class Module {
   }
 
   /**
-   * Parameters and buffers by dotted name. The tensors are detached views of the module's
-   * own storage (as PyTorch's `state_dict`): copy them to keep a snapshot.
+   * Parameters and buffers by dotted name, in PyTorch's order (module by module, parameters
+   * before buffers). The tensors are detached views of the module's own storage (as PyTorch's
+   * `state_dict`): copy them to keep a snapshot.
    */
   stateDict(): StateDict {
     const sd: StateDict = new Map();
-    for (const [name, t] of [...this.namedParameters(), ...this.namedBuffers()]) sd.set(name, t.detach());
+    for (const [name, t] of this.namedTensors(true, true)) sd.set(name, t.detach());
     return sd;
   }
 
@@ -186,7 +192,7 @@ export abstract class Module {
   ): LoadStateDictResult {
     const strict = options.strict ?? true;
     const source = sd instanceof Map ? sd : new Map(Object.entries(sd));
-    const own = new Map([...this.namedParameters(), ...this.namedBuffers()]);
+    const own = new Map(this.namedTensors(true, true));
     const missingKeys = [...own.keys()].filter((k) => !source.has(k));
     const unexpectedKeys = [...source.keys()].filter((k) => !own.has(k));
     const mismatches: string[] = [];

@@ -73,7 +73,18 @@ describe('Module walks its fields', () => {
       'bn.numBatchesTracked',
     ]);
     expect(m.parameters()).not.toContain(m.bn.runningMean);
-    expect([...m.stateDict().keys()]).toEqual([...m.namedParameters(), ...m.namedBuffers()].map(([n]) => n));
+    // PyTorch's order: module by module, each module's parameters before its buffers.
+    expect([...m.stateDict().keys()]).toEqual([
+      'fc1.weight',
+      'fc1.bias',
+      'bn.weight',
+      'bn.bias',
+      'bn.runningMean',
+      'bn.runningVar',
+      'bn.numBatchesTracked',
+      'fc2.weight',
+      'fc2.bias',
+    ]);
   });
 
   it('a shared submodule or tensor is listed once', () => {
