@@ -17,13 +17,21 @@ import { ArgumentError, formatShape, ShapeError, Tensor } from '@tsgrad/autograd
 import {
   checkProbability,
   imageDims,
+  normalZiggurat,
   ownGenerator,
   type RandomTransformOptions,
   type Transform,
 } from './transformBase.js';
 
 export { type AffineParams, affine, type RandomAffineOptions, randomAffine, warpAffine } from './affine.js';
-export { checkProbability, imageDims, ownGenerator, type RandomTransformOptions, type Transform };
+export {
+  checkProbability,
+  imageDims,
+  normalZiggurat,
+  ownGenerator,
+  type RandomTransformOptions,
+  type Transform,
+};
 
 /**
  * The transforms one after another: compose([f, g])(x) = g(f(x)). A generator given to the
@@ -94,7 +102,7 @@ export interface GaussianNoiseOptions extends RandomTransformOptions {
   clip?: readonly [number, number];
 }
 
-/** Additive Gaussian noise, element-wise: y = x + mean + std·z, z ~ N(0, 1). */
+/** Additive Gaussian noise, element-wise: y = x + mean + std·z, z ~ N(0, 1) (by the ziggurat, normalZiggurat). */
 export function gaussianNoise(std: number, options: GaussianNoiseOptions = {}): Transform {
   if (!(std >= 0) || !Number.isFinite(std))
     throw new RangeError(`gaussianNoise: std must be >= 0, got ${std}`);
@@ -109,7 +117,7 @@ export function gaussianNoise(std: number, options: GaussianNoiseOptions = {}): 
     const src = x.data;
     const dst = out.data;
     for (let i = 0; i < src.length; i++) {
-      const v = src[i]! + mean + std * g.normal();
+      const v = src[i]! + mean + std * normalZiggurat(g);
       dst[i] = v < lo ? lo : v > hi ? hi : v;
     }
     return out;

@@ -50,6 +50,10 @@ describe('gaussianNoise', () => {
     // Standard error of the mean is 0.5/√20000 ≈ 0.0035 and of the std ≈ 0.0025: 5 SE bounds.
     expect(Math.abs(m)).toBeLessThan(0.018);
     expect(Math.abs(s - 0.5)).toBeLessThan(0.0125);
+    // Shape, not just moments: P(|z| < 1) = 0.6827 and P(|z| < 2) = 0.9545 (binomial SE ≤ 0.0033).
+    const within = (k: number) => y.data.filter((v) => Math.abs(v) < 0.5 * k).length / y.size;
+    expect(Math.abs(within(1) - 0.6827)).toBeLessThan(0.0165);
+    expect(Math.abs(within(2) - 0.9545)).toBeLessThan(0.0075);
     expect(x.data.every((v) => v === 0)).toBe(true);
   });
 
@@ -60,6 +64,36 @@ describe('gaussianNoise', () => {
     expect(Array.from(a.data)).toEqual(Array.from(b.data));
     const clipped = T.gaussianNoise(2, { seed: 0, clip: [0, 1] })(x);
     expect(clipped.data.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
+describe('normalZiggurat', () => {
+  it('matches the standard normal CDF, tails included (fixed seed, 200,000 draws)', () => {
+    const g = new Generator(11);
+    const n = 200_000;
+    const z = new Float64Array(n);
+    for (let i = 0; i < n; i++) z[i] = T.normalZiggurat(g);
+    // Φ(t) at points in the body, the wedges and the tail beyond r = 3.44 (which takes the slow path).
+    const cdf: [number, number][] = [
+      [-4, 3.167e-5],
+      [-3.5, 2.326e-4],
+      [-2, 0.02275],
+      [-1, 0.158655],
+      [0, 0.5],
+      [0.5, 0.691462],
+      [1.7, 0.955435],
+      [3.5, 0.999767],
+    ];
+    for (const [t, p] of cdf) {
+      let below = 0;
+      for (let i = 0; i < n; i++) if (z[i]! < t) below++;
+      // 5 binomial standard errors, plus 2 counts of slack for the far tail.
+      const bound = 5 * Math.sqrt((p * (1 - p)) / n) + 2 / n;
+      expect(Math.abs(below / n - p)).toBeLessThan(bound);
+    }
+    const [m, sd] = meanStd(z);
+    expect(Math.abs(m)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(sd - 1)).toBeLessThan(5 / Math.sqrt(2 * n));
   });
 });
 
