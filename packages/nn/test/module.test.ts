@@ -1,10 +1,11 @@
-import { randn, type Tensor, tensor, zeros } from '@tsgrad/autograd';
+import { manualSeed, randn, type Tensor, tensor, zeros } from '@tsgrad/autograd';
 import { describe, expect, it } from 'vitest';
 import {
   BatchNorm1d,
   buffer,
   Conv2d,
   Dropout,
+  functional as F,
   Flatten,
   Identity,
   isBuffer,
@@ -212,5 +213,42 @@ describe('stateDict / loadStateDict', () => {
     expect(m.weight).toBe(w);
     expect(m.weight.dtype).toBe('float32');
     expect(m.weight.item()).toBe(0.5);
+  });
+});
+
+describe('end to end', () => {
+  it('a small MLP with BatchNorm and Dropout learns XOR (loss falls below 0.05)', () => {
+    manualSeed(0);
+    const model = new Sequential(
+      new Linear(2, 16),
+      new BatchNorm1d(16),
+      new ReLU(),
+      new Dropout(0.1),
+      new Linear(16, 2),
+    );
+    const x = tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
+    const y = [0, 1, 1, 0, 0, 1, 1, 0];
+    let first = 0;
+    for (let step = 0; step < 300; step++) {
+      model.zeroGrad();
+      const loss = F.crossEntropy(model.forward(x), y);
+      if (step === 0) first = loss.item();
+      loss.backward();
+      for (const p of model.parameters())
+        for (let i = 0; i < p.size; i++) p.data[i] -= 0.1 * p.grad!.data[i]!;
+    }
+    model.eval();
+    const final = F.crossEntropy(model.forward(x), y).item();
+    expect(first).toBeGreaterThan(0.5);
+    expect(final).toBeLessThan(0.05);
   });
 });
