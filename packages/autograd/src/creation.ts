@@ -153,7 +153,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   const t = allocate('linspace', [steps], options);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last value is exactly `end` (as PyTorch's kernel does).
-  const half = Math.floor(steps / 2);
+  const half = steps === 1 ? 1 : Math.floor(steps / 2); // one step: [start], as PyTorch
   for (let i = 0; i < steps; i++) t.data[i] = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
   return finish(t, options);
 }
