@@ -9,6 +9,7 @@
  *   clip.ts            clipGradNorm, clipGradValue
  *   schedulers/        lrScheduler.ts (the base, closed forms), decay.ts, warmup.ts, cyclic.ts,
  *                      sequentialLR.ts, reduceLROnPlateau.ts
+ *   swa.ts             AveragedModel (SWA, EMA of weights), SWALR, updateBn
  *   ema.ts             moving average of a stream of numbers
  *   earlyStopping.ts   stop when the validation metric stalls; restore the best weights
  */
@@ -32,3 +33,15 @@ export { RAdam, type RAdamOptions, type RAdamState } from './radam.js';
 export { RMSprop, type RMSpropOptions, type RMSpropState } from './rmsprop.js';
 export * from './schedulers/index.js';
 export { SGD, type SGDOptions, type SGDState } from './sgd.js';
+export {
+  AveragedModel,
+  type AveragedModelOptions,
+  type AvgFn,
+  getEmaAvgFn,
+  getEmaMultiAvgFn,
+  type MultiAvgFn,
+  SWALR,
+  type SWALROptions,
+  swaMultiAvgFn,
+  updateBn,
+} from './swa.js';

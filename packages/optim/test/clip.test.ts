@@ -30,7 +30,8 @@ describe('clipGradNorm matches torch.nn.utils.clip_grad_norm_', () => {
       const params = paramsWithGrads();
       const total = clipGradNorm(params, c.maxNorm, { normType: Number(c.normType) });
       expect(Math.abs(total - c.total)).toBeLessThanOrEqual(ATOL + RTOL * c.total);
-      params.forEach((p, i) => expectCloseToGolden(p.grad!, c.grads[i]!, RTOL, ATOL, `grad ${i}`));
+      for (const [i, p] of params.entries())
+        expectCloseToGolden(p.grad!, c.grads[i]!, RTOL, ATOL, `grad ${i}`);
     });
   }
 
@@ -70,7 +71,8 @@ describe('clipGradValue matches torch.nn.utils.clip_grad_value_', () => {
   it('clamps every element into [−c, c]', () => {
     const params = paramsWithGrads();
     clipGradValue(params, clip.value.clipValue);
-    params.forEach((p, i) => expectCloseToGolden(p.grad!, clip.value.grads[i]!, 0, 0, `grad ${i}`));
+    for (const [i, p] of params.entries())
+      expectCloseToGolden(p.grad!, clip.value.grads[i]!, 0, 0, `grad ${i}`);
   });
 
   it('keeps NaN and rejects a negative clipValue', () => {

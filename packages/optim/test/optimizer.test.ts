@@ -121,7 +121,7 @@ describe('steps do not allocate: state and parameter arrays are the same objects
           expect(opt.state.get(p)).toBe(state);
           const after = Object.values(state).filter((v) => typeof v === 'object' && v !== null);
           expect(after).toHaveLength(arrays.length);
-          after.forEach((a, i) => expect(a).toBe(arrays[i]));
+          for (const [i, a] of after.entries()) expect(a).toBe(arrays[i]);
           for (const a of after)
             expect((a as Float32Array | Float64Array).constructor).toBe(data.constructor);
           expect(Array.from(p.data)).not.toEqual(before);
