@@ -14,7 +14,8 @@
  * gradients are returned instead of being added into `.grad`. Inputs that do not require grad
  * are replaced by fresh leaves that do (sharing their storage). Inputs that already require grad
  * are used as they are, and the results are then built with `createGraph`, so transforms nest:
- * `grad(grad(f))` is the second derivative.
+ * `grad(grad(f))` is the second derivative. Transforms record what they need even when called
+ * inside `noGrad` (there, inputs count as fresh leaves and the results carry no graph).
  */
 import { enableGrad, isGradEnabled, runBackward } from './engine.js';
 import { ArgumentError, ShapeError } from './errors.js';

@@ -3,11 +3,17 @@
  * Needs `fast-check` (an optional peer dependency; only this entry imports it).
  *
  *   import fc from 'fast-check';
- *   import { gradcheck } from '@tsgrad/autograd';
- *   import { arbTensor } from '@tsgrad/autograd/testing';
- *   fc.assert(fc.property(arbTensor(arbShape(), { dtype: 'float64' }), (x) => {
- *     gradcheck((t) => myOp(t), [x]);   // throws a report on mismatch
- *   }));
+ *   import { gradcheck, gradgradcheck } from '@tsgrad/autograd';
+ *   import { arbShape, arbTensor } from '@tsgrad/autograd/testing';
+ *
+ *   const x64 = arbTensor(arbShape({ maxRank: 3 }), { dtype: 'float64', requiresGrad: true });
+ *   fc.assert(fc.property(x64, (x) => {
+ *     gradcheck((t) => myOp(t), [x]);       // throws a GradcheckError naming the bad entry
+ *     gradgradcheck((t) => myOp(t), [x]);   // and checks the backward's own gradient
+ *   }), { numRuns: 50 });
+ *
+ * For ops with several inputs, `arbTensors(arbBroadcastShapes(2), [domainA, domainB])` draws
+ * broadcastable operands. Keep inputs off kinks and poles with `avoid` (see ValueDomain).
  */
 import fc from 'fast-check';
 import type { Shape } from './shape.js';
