@@ -89,6 +89,7 @@ export function main(opts: Partial<MnistOptions> = {}) {
   const o: MnistOptions = { ...DEFAULTS, ...opts };
   if (o.quick) o.epochs = 1;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   manualSeed(o.seed ?? 0);
   const { train, test } = o.quick ? digits(512, 500) : digits();
   const model = o.model === 'cnn' ? cnn() : mlp();
@@ -157,6 +158,8 @@ export function main(opts: Partial<MnistOptions> = {}) {
 
   const confusion = confusionMatrix(model, testSet);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const testAccuracy = history.at(-1)!.testAccuracy;
   const name = `mnist-${o.model}`;
   const weightsPath = outPath(o, `${name}.safetensors`);
@@ -172,11 +175,11 @@ export function main(opts: Partial<MnistOptions> = {}) {
       confusion.map((row, i) => [String(i), ...row]),
     ),
     '',
-    `test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${test.x.shape[0]} held-out digits; ${seconds.toFixed(1)} s in all`,
+    `test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${test.x.shape[0]} held-out digits; ${seconds.toFixed(1)} s in all (${cpuSeconds.toFixed(1)} s of CPU)`,
     `weights: ${weightsPath}`,
     `curves:  ${outPath(o, `${name}.svg`)}`,
   );
-  return { testAccuracy, history, confusion, seconds, weightsPath, model };
+  return { testAccuracy, history, confusion, seconds, cpuSeconds, weightsPath, model };
 }
 
 /** counts[true][predicted] over a labelled set. */

@@ -25,7 +25,7 @@ export function isMain(moduleUrl: string): boolean {
 
 /**
  * Options from `--name value` / `--flag` arguments: numbers where the default is a number,
- * booleans for flags, strings otherwise. Unknown options are an error, with the list of known ones.
+ * booleans for flags, comma-separated lists where it is an array, strings otherwise. Unknown options are an error, with the list of known ones.
  */
 export function parseOptions<T extends object>(defaults: T, argv = process.argv.slice(2)): T {
   const spec: Record<string, { type: 'string' | 'boolean' }> = {};
@@ -49,7 +49,9 @@ export function parseOptions<T extends object>(defaults: T, argv = process.argv.
   for (const [k, v] of Object.entries(values)) {
     const key = k.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const current = out[key];
-    if (typeof v === 'string' && (typeof current === 'number' || key === 'seed')) {
+    if (typeof v === 'string' && Array.isArray(current)) {
+      out[key] = v.split(',').map((s) => (typeof current[0] === 'number' ? Number(s) : s));
+    } else if (typeof v === 'string' && (typeof current === 'number' || key === 'seed')) {
       const n = Number(v);
       if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got '${v}'`);
       out[key] = n;
@@ -75,7 +77,7 @@ export function formatTable(header: string[], rows: Array<Array<string | number>
 }
 
 function fmtNumber(v: number, digits: number): string {
-  if (Number.isInteger(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e5) return String(v);
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
   return v.toFixed(digits);
 }

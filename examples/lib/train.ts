@@ -74,6 +74,8 @@ export interface FitOptions {
   loss?: (logits: Tensor, y: Tensor, model: Classifier) => Tensor;
   /** Called after each epoch; return true to stop early. */
   onEpoch?: (epoch: number, trainLoss: number) => boolean | undefined;
+  /** Called between backward and the optimizer step (to measure or clip gradients). */
+  beforeStep?: () => void;
   /** Called after each optimizer step (per-batch schedules, SWA). */
   onStep?: () => void;
 }
@@ -96,6 +98,7 @@ export function fit(model: Classifier, optimizer: AnyOptimizer, data: Split, opt
       optimizer.zeroGrad();
       const loss = lossFn(model.forward(x), yb, model);
       loss.backward();
+      options.beforeStep?.();
       optimizer.step();
       options.onStep?.();
       sum += loss.item() * xb.shape[0]!;
@@ -105,4 +108,11 @@ export function fit(model: Classifier, optimizer: AnyOptimizer, data: Split, opt
     if (options.onEpoch?.(epoch, sum / count)) break;
   }
   return history;
+}
+
+/** ‖t‖₂ of a tensor's values (no graph). */
+export function norm(t: Tensor): number {
+  let acc = 0;
+  for (let i = 0; i < t.size; i++) acc += t.data[i]! * t.data[i]!;
+  return Math.sqrt(acc);
 }
