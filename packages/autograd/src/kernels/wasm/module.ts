@@ -1,0 +1,162 @@
+/**
+ * The WebAssembly SIMD kernel module: how it is loaded, where its memory lives, and the switch
+ * between the TypeScript kernels ('js') and the WebAssembly ones ('wasm').
+ *
+ * The module's bytes are compiled into the package (kernels.generated.ts, built from
+ * packages/autograd/wasm/assembly by `pnpm build:wasm`), decoded with `atob`, and compiled
+ * synchronously on first use, so no file is fetched and nothing here imports Node. Browsers may
+ * refuse synchronous compilation of large modules on their main thread; then the TypeScript kernels
+ * run until an asynchronous compilation finishes.
+ *
+ * Tensors stay plain typed arrays: a kernel copies its inputs into the module's memory, runs, and
+ * copies the result out. The memory only grows (to the largest product seen), and is reused.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/** The functions the module exports (see wasm/assembly/*.ts); pointers are byte addresses. */
+export interface KernelExports {
+  sgemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
+  scratchBytes(): number;
+}
+
+/** Which implementation the kernels with a WebAssembly variant use. */
+export type KernelBackend = 'js' | 'wasm';
+
+/** A loaded module: its exports and its memory, plus views that follow the memory's growth. */
+export interface WasmKernels {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** Byte address of the kernels' fixed scratch area (packed panels). */
+  readonly scratch: number;
+  /** First byte address free for a kernel's operands. */
+  readonly heapBase: number;
+}
+
+const PAGE_BYTES = 65536;
+/** Operands start on cache-line boundaries. */
+const ALIGN = 64;
+
+/**
+ * A module that uses one SIMD instruction (i8x16.splat) and nothing else; it validates exactly when
+ * the engine supports WebAssembly SIMD (the probe of the wasm-feature-detect package).
+ */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
+]);
+
+/** True when this engine runs WebAssembly with the fixed-width SIMD proposal. */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+// undefined: not tried yet; null: unavailable here (no WebAssembly SIMD, or compilation failed).
+let loaded: WasmKernels | null | undefined;
+let pending = false;
+let requested: KernelBackend = initialBackend();
+
+/** `TSGRAD_KERNELS=js` in the environment (Node) starts with the TypeScript kernels. */
+function initialBackend(): KernelBackend {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.TSGRAD_KERNELS === 'js' ? 'js' : 'wasm';
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(module: WebAssembly.Module): WasmKernels {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  const scratch = ALIGN;
+  const heapBase = alignUp(scratch + exports.scratchBytes());
+  return { exports, memory, scratch, heapBase };
+}
+
+function load(): WasmKernels | null {
+  if (!simdSupported()) return null;
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  try {
+    return instantiate(new WebAssembly.Module(bytes));
+  } catch (error) {
+    // A browser main thread refuses to compile large modules synchronously (RangeError): compile
+    // in the background and switch over when done. Any other failure leaves the TS kernels on.
+    if (error instanceof RangeError && !pending) {
+      pending = true;
+      WebAssembly.compile(bytes).then(
+        (module) => {
+          loaded = instantiate(module);
+        },
+        () => {
+          loaded = null;
+        },
+      );
+    }
+    return null;
+  }
+}
+
+/** The loaded module (whatever backend is selected), or null where it cannot run. */
+export function wasmModule(): WasmKernels | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+/** True when ops should call the WebAssembly kernels: selected, and loaded. */
+export function useWasmKernels(): boolean {
+  return requested === 'wasm' && wasmModule() !== null;
+}
+
+/**
+ * Selects the TypeScript ('js') or WebAssembly SIMD ('wasm') kernels for every later op. 'wasm' is
+ * the default where WebAssembly SIMD exists; 'js' is the readable reference path (also selected by
+ * the environment variable TSGRAD_KERNELS=js). Throws when 'wasm' is asked for and unavailable.
+ */
+export function setKernelBackend(backend: KernelBackend): void {
+  if (backend !== 'js' && backend !== 'wasm') {
+    throw new RangeError(`setKernelBackend: backend must be 'js' or 'wasm', got ${String(backend)}`);
+  }
+  if (backend === 'wasm') {
+    if (wasmModule() === null && !pending) {
+      throw new Error('setKernelBackend: WebAssembly SIMD is not available in this engine');
+    }
+  }
+  requested = backend;
+}
+
+/** The backend that kernels run on right now ('wasm' only once the module is loaded). */
+export function getKernelBackend(): KernelBackend {
+  return useWasmKernels() ? 'wasm' : 'js';
+}
+
+/**
+ * A Float32Array view of the module's memory that is at least `bytes` long, growing the memory
+ * first if needed (growing detaches old views, so always take a fresh one from here).
+ */
+export function reserveF32(w: WasmKernels, bytes: number): Float32Array {
+  const have = w.memory.buffer.byteLength;
+  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+  if (f32View === null || f32View.buffer !== w.memory.buffer) f32View = new Float32Array(w.memory.buffer);
+  return f32View;
+}
+let f32View: Float32Array | null = null;
+
+/** Rounds a byte address up to the operand alignment. */
+export function alignUp(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}

@@ -1,0 +1,170 @@
+/**
+ * gemmWasm (WebAssembly SIMD: packed panels, 4×8 f32x4 micro-kernel) must equal gemmReference
+ * on every size, transpose combination, offset and accumulate flag, including sizes that straddle
+ * its blocks (MR = 4 rows, NR = 8 columns, KC = 256 depth, MC = 128 rows, NC = 1024 columns).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gemmReference } from '../../src/kernels/gemm.js';
+import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
+import { simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
+
+/**
+ * Unit roundoff of float32. Both kernels sum each entry's k products (and C when accumulating) in
+ * float32, in different orders, so each is within (k + 1)·u·(Σₚ |aᵢₚ·bₚⱼ| + |c₀|) of the exact value
+ * (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1); they may differ by twice that.
+ * The bound scales with k, which is why the tolerance does.
+ */
+const U32 = 2 ** -24;
+
+interface Case {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  accumulate: boolean;
+  /** Unused elements before and after each matrix, to exercise the offsets. */
+  pad: number;
+}
+
+function randomArray(len: number, seed: number): Float32Array {
+  const out = new Float32Array(len);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < len; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = ((s >>> 0) / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+function label(cs: Case): string {
+  const { transA, transB, m, n, k, accumulate, pad } = cs;
+  return `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} m=${m} n=${n} k=${k} acc=${accumulate} pad=${pad}`;
+}
+
+/** Runs both kernels on the same inputs; checks every entry of C and that nothing else moved. */
+function check(cs: Case, seed = 1): void {
+  const { transA, transB, m, n, k, accumulate, pad } = cs;
+  const a = randomArray(pad + m * k + pad, seed);
+  const b = randomArray(pad + k * n + pad, seed + 1);
+  const c0 = randomArray(pad + m * n + pad, seed + 2);
+  const aCopy = a.slice();
+  const bCopy = b.slice();
+  const cRef = c0.slice();
+  const cWasm = c0.slice();
+  gemmReference(transA, transB, m, n, k, a, pad, b, pad, cRef, pad, accumulate);
+  gemmWasm(transA, transB, m, n, k, a, pad, b, pad, cWasm, pad, accumulate);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let mass = accumulate ? Math.abs(c0[pad + i * n + j]!) : 0;
+      for (let p = 0; p < k; p++) {
+        const aip = transA ? a[pad + p * m + i]! : a[pad + i * k + p]!;
+        const bpj = transB ? b[pad + j * k + p]! : b[pad + p * n + j]!;
+        mass += Math.abs(aip * bpj);
+      }
+      const tol = 2 * (k + 1) * U32 * mass;
+      const got = cWasm[pad + i * n + j]!;
+      const want = cRef[pad + i * n + j]!;
+      if (!(Math.abs(got - want) <= tol)) {
+        expect.fail(`${label(cs)}: C[${i}, ${j}] wasm ${got} vs reference ${want} (tol ${tol})`);
+      }
+    }
+  }
+  for (let i = 0; i < pad; i++) {
+    expect(cWasm[i], `${label(cs)}: element before C changed`).toBe(c0[i]);
+    expect(cWasm[pad + m * n + i], `${label(cs)}: element after C changed`).toBe(c0[pad + m * n + i]);
+  }
+  expect(sameBits(a, aCopy), `${label(cs)}: A changed`).toBe(true);
+  expect(sameBits(b, bCopy), `${label(cs)}: B changed`).toBe(true);
+}
+
+function sameBits(x: Float32Array, y: Float32Array): boolean {
+  return Buffer.compare(new Uint8Array(x.buffer), new Uint8Array(y.buffer)) === 0;
+}
+
+const FLAGS: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+
+describe('gemmWasm', () => {
+  it('WebAssembly SIMD is available in the Node that runs the tests', () => {
+    expect(simdSupported()).toBe(true);
+    expect(wasmModule()).not.toBeNull();
+  });
+
+  it('equals gemmReference on every transpose combination of small odd sizes', () => {
+    for (const [transA, transB] of FLAGS) {
+      for (const [m, n, k] of [
+        [1, 1, 1],
+        [3, 5, 7],
+        [5, 9, 3],
+        [7, 17, 33],
+        [4, 8, 1],
+      ] as const) {
+        check({ transA, transB, m, n, k, accumulate: false, pad: 0 });
+        check({ transA, transB, m, n, k, accumulate: true, pad: 3 });
+      }
+    }
+  });
+
+  it('equals gemmReference on sizes straddling the 4×8 tile and the KC/MC blocks', () => {
+    // m: 127/128/129 rows around MC, 131 = 32 tiles + 3; n: 7/9 around NR, 41 = 5 panels + 1;
+    // k: 255/256/257 around KC and 513 (three depth slices, the last of 1).
+    const cases: [number, number, number][] = [
+      [129, 41, 257],
+      [128, 9, 256],
+      [127, 7, 255],
+      [131, 16, 513],
+      [4, 8, 257],
+    ];
+    for (const [transA, transB] of FLAGS) {
+      for (const [m, n, k] of cases)
+        check({ transA, transB, m, n, k, accumulate: transA, pad: transB ? 5 : 0 });
+    }
+  });
+
+  it('equals gemmReference across the NC column block (n = 1031)', () => {
+    for (const [transA, transB] of FLAGS)
+      check({ transA, transB, m: 6, n: 1031, k: 19, accumulate: true, pad: 2 });
+  });
+
+  it('equals gemmReference on random sizes, flags, offsets and accumulate (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          transA: fc.boolean(),
+          transB: fc.boolean(),
+          m: fc.integer({ min: 1, max: 40 }),
+          n: fc.integer({ min: 1, max: 40 }),
+          k: fc.integer({ min: 1, max: 70 }),
+          accumulate: fc.boolean(),
+          pad: fc.integer({ min: 0, max: 4 }),
+        }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        (cs, seed) => check(cs, seed),
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('k = 0 gives zeros, or leaves C as it was when accumulating; m = 0 or n = 0 writes nothing', () => {
+    for (const [transA, transB] of FLAGS) {
+      check({ transA, transB, m: 3, n: 5, k: 0, accumulate: false, pad: 1 });
+      check({ transA, transB, m: 3, n: 5, k: 0, accumulate: true, pad: 1 });
+      check({ transA, transB, m: 0, n: 5, k: 4, accumulate: false, pad: 2 });
+      check({ transA, transB, m: 3, n: 0, k: 4, accumulate: false, pad: 2 });
+    }
+  });
+
+  it('a product after a larger one (memory already grown) reads only its own operands', () => {
+    check({ transA: false, transB: false, m: 200, n: 300, k: 50, accumulate: false, pad: 0 }, 7);
+    check({ transA: true, transB: false, m: 2, n: 3, k: 2, accumulate: true, pad: 1 }, 8);
+    check({ transA: false, transB: true, m: 9, n: 1, k: 300, accumulate: false, pad: 0 }, 9);
+  });
+});
