@@ -1,0 +1,78 @@
+/**
+ * Timing with benchmark.js, and the statistics and tables the report prints.
+ *
+ * benchmark.js runs a function in cycles until it has `minSamples` samples and `maxTime`
+ * seconds have passed; each sample is the mean time of one cycle's calls. We report the
+ * median sample with the min–max range.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import Benchmark from 'benchmark';
+
+export interface Stats {
+  /** Seconds per call. */
+  median: number;
+  min: number;
+  max: number;
+  samples: number;
+}
+
+export interface TimingOptions {
+  minSamples: number;
+  /** Seconds to keep sampling (at least minSamples are taken regardless). */
+  maxTime: number;
+}
+
+export function statsOf(seconds: readonly number[]): Stats {
+  const s = [...seconds].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, min: s[0]!, max: s[s.length - 1]!, samples: s.length };
+}
+
+/** Times `fn` (synchronous) with benchmark.js; throws what `fn` throws. */
+export function measure(name: string, fn: () => void, options: TimingOptions): Stats {
+  const bench = new Benchmark(name, fn, {
+    minSamples: options.minSamples,
+    maxTime: options.maxTime,
+    initCount: 1,
+    // Each sample lasts at least this long (benchmark.js raises the calls per cycle to reach it).
+    minTime: 0.05,
+    delay: 0,
+  });
+  bench.run({ async: false });
+  const error = (bench as unknown as { error?: unknown }).error;
+  if (error !== undefined) throw error;
+  return statsOf(bench.stats.sample);
+}
+
+// ---- memory -------------------------------------------------------------------------------
+
+setFlagsFromString('--expose-gc');
+const gcFn = runInNewContext('gc') as () => void;
+
+/** A full garbage collection (so heap numbers measure what is still reachable). */
+export function collectGarbage(): void {
+  gcFn();
+  gcFn();
+}
+
+export const MB = 2 ** 20;
+
+// ---- formatting ---------------------------------------------------------------------------
+
+/** A number with about three significant digits. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+/** A Markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

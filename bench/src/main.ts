@@ -1,0 +1,312 @@
+/**
+ * tsgrad's benchmark suite: the same workloads, shapes, data and initial weights on tsgrad,
+ * TensorFlow.js (CPU and WASM backends) and jax-js (Wasm + jit), in one run.
+ *
+ *   pnpm bench            full run (about 10 minutes on 2 cores)
+ *   pnpm bench --quick    fewer samples and W5 steps
+ *   pnpm bench --only=W1,W4 --systems=tsgrad,jax-js
+ *
+ * Prints the tables and writes them to bench/results.md. Timings are medians of benchmark.js
+ * samples with the min–max range; every timed call reads its result back into JS.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { gemm } from '../../packages/autograd/src/kernels/gemm.js';
+import { fmt, measure, type Stats, type TimingOptions, table } from './harness.js';
+import type { MemoryResult } from './memory.js';
+import { SYSTEMS } from './systems/index.js';
+import type { Runner, System } from './systems/system.js';
+import { CNN, chainData, cnnData, MLP_LARGE, MLP_SMALL, mlpData, sgemmData } from './workloads.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name: string) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')[1]
+    ?.split(',');
+const onlyWorkloads = option('only');
+const systemNames = option('systems');
+const systems = SYSTEMS.filter((s) => systemNames === undefined || systemNames.includes(s.name));
+const wants = (w: string) => onlyWorkloads === undefined || onlyWorkloads.includes(w);
+
+const timing: TimingOptions = quick ? { minSamples: 3, maxTime: 0.5 } : { minSamples: 7, maxTime: 3 };
+const W5_STEPS = quick ? 100 : 1000;
+const W5_SECONDS = quick ? 10 : 60;
+const SGEMM_SIZES = [128, 256, 512, 1024];
+
+/** How one cell of the main table turns seconds per call into the unit shown. */
+interface Metric {
+  unit: string;
+  /** Converts seconds per call to the unit. */
+  value: (seconds: number) => number;
+  higherIsBetter: boolean;
+}
+const ms: Metric = { unit: 'ms/step', value: (s) => s * 1e3, higherIsBetter: false };
+
+interface Row {
+  workload: string;
+  metric: Metric;
+  /** tsgrad's target in the row's unit (issue 8). */
+  target?: number;
+  results: Map<string, Stats | string>;
+}
+
+const rows: Row[] = [];
+const losses: Array<{ workload: string; values: Map<string, number | string> }> = [];
+const notes: string[] = [];
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Builds, checks and times one runner per system; returns the first run's value per system. */
+async function runWorkload(
+  workload: string,
+  metric: Metric,
+  build: (s: System) => Runner,
+  target?: number,
+): Promise<Map<string, number | string>> {
+  const row: Row = { workload, metric, results: new Map(), ...(target === undefined ? {} : { target }) };
+  const first = new Map<string, number | string>();
+  for (const system of systems) {
+    let runner: Runner | undefined;
+    try {
+      await system.activate();
+      runner = build(system);
+      first.set(system.name, runner.run());
+      const r = runner;
+      const stats = measure(`${workload} ${system.name}`, () => r.run(), timing);
+      row.results.set(system.name, stats);
+      if (runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
+      log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      row.results.set(system.name, 'fails');
+      first.set(system.name, 'fails');
+      notes.push(`${workload}, ${system.name}: fails: ${message.split('\n')[0]}`);
+      log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} fails: ${message.split('\n')[0]}`);
+    } finally {
+      runner?.dispose();
+    }
+  }
+  rows.push(row);
+  return first;
+}
+
+/** "median (min–max)" in the metric's unit (min and max swap when higher is better). */
+function cell(stats: Stats | string | undefined, metric: Metric): string {
+  if (stats === undefined) return '–';
+  if (typeof stats === 'string') return stats;
+  const lo = metric.value(metric.higherIsBetter ? stats.max : stats.min);
+  const hi = metric.value(metric.higherIsBetter ? stats.min : stats.max);
+  return `${fmt(metric.value(stats.median))} (${fmt(lo)}–${fmt(hi)})`;
+}
+
+/** tsgrad's median time over the other system's (< 1: tsgrad is faster). */
+function ratio(row: Row, other: string): string {
+  const a = row.results.get('tsgrad');
+  const b = row.results.get(other);
+  if (typeof a !== 'object' || typeof b !== 'object') return '–';
+  return `${fmt(a.median / b.median)}×`;
+}
+
+function targetCell(row: Row): string {
+  if (row.target === undefined) return '';
+  const s = row.results.get('tsgrad');
+  const bound = `${row.metric.higherIsBetter ? '≥' : '≤'} ${row.target}`;
+  if (typeof s !== 'object') return `${bound} ✗`;
+  const v = row.metric.value(s.median);
+  const met = row.metric.higherIsBetter ? v >= row.target : v <= row.target;
+  return `${bound} ${met ? '✓' : '✗'}`;
+}
+
+function recordLosses(workload: string, values: Map<string, number | string>): void {
+  losses.push({ workload, values });
+  const shown = [...values]
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toPrecision(7) : v}`)
+    .join(', ');
+  log(`  first-step loss: ${shown}`);
+}
+
+// ---- the workloads -------------------------------------------------------------------------
+
+log(`tsgrad bench${quick ? ' (quick)' : ''}: ${systems.map((s) => s.name).join(', ')}`);
+
+if (wants('W1')) {
+  log('W1 sgemm');
+  for (const n of SGEMM_SIZES) {
+    const d = sgemmData(n);
+    const gflops: Metric = { unit: 'GFLOPS', value: (s) => (2 * n ** 3) / s / 1e9, higherIsBetter: true };
+    await runWorkload(`W1 sgemm ${n}`, gflops, (s) => s.sgemm(d), n >= 256 ? 4 : undefined);
+  }
+}
+
+const transposeRows: string[][] = [];
+if (wants('W1')) {
+  // The target covers every transpose combination: time tsgrad's gemm kernel on each directly.
+  log('W1 tsgrad gemm kernel, by transpose flags');
+  for (const n of quick ? [256, 512] : [256, 512, 1024]) {
+    const { a, b } = sgemmData(n);
+    const c = new Float32Array(n * n);
+    const cells: string[] = [`${n}`];
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
+      const stats = measure(`gemm ${n}`, () => gemm(ta, tb, n, n, n, a, 0, b, 0, c, 0, false), timing);
+      const g = (s: number) => (2 * n ** 3) / s / 1e9;
+      cells.push(`${fmt(g(stats.median))} (${fmt(g(stats.max))}–${fmt(g(stats.min))})`);
+    }
+    transposeRows.push(cells);
+    log(`  gemm ${n}: ${cells.slice(1).join(' | ')} GFLOPS (NN | NT | TN | TT)`);
+  }
+}
+
+if (wants('W2')) {
+  for (const [spec, target] of [
+    [MLP_SMALL, 30],
+    [MLP_LARGE, 600],
+  ] as const) {
+    log(`W2 ${spec.name} ${spec.sizes.join('→')}, batch ${spec.batch}`);
+    const d = mlpData(spec);
+    recordLosses(`W2 ${spec.name}`, await runWorkload(`W2 ${spec.name}`, ms, (s) => s.mlp(d), target));
+  }
+}
+
+if (wants('W3')) {
+  log('W3 CNN [64, 1, 28, 28]');
+  const d = cnnData(CNN);
+  recordLosses('W3 CNN', await runWorkload('W3 CNN', ms, (s) => s.cnn(d), 80));
+}
+
+if (wants('W4')) {
+  const d = chainData(1000);
+  log(`W4 chain of ${d.ops} ops on ${d.x.length} elements, forward + backward`);
+  const perOp: Metric = { unit: 'µs/op', value: (s) => (s * 1e6) / d.ops, higherIsBetter: false };
+  recordLosses('W4 ∂Σy/∂x₀', await runWorkload('W4 op overhead', perOp, (s) => s.chain(d), 4));
+}
+
+const memory: MemoryResult[] = [];
+if (wants('W5')) {
+  log(`W5 memory: MLP small, up to ${W5_STEPS} steps or ${W5_SECONDS} s, one child process per system`);
+  const script = fileURLToPath(new URL('./memory.ts', import.meta.url));
+  for (const system of systems) {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, script, system.name, String(W5_STEPS), String(W5_SECONDS)],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    try {
+      const r = JSON.parse(line) as MemoryResult;
+      memory.push(r);
+      log(
+        `  ${system.name.padEnd(10)} ${r.steps} steps, peak RSS ${fmt(r.peakRssMB)} MB (+${fmt(r.rssGrowthMB)}), heap growth ${fmt(r.heapGrowthMB)} MB`,
+      );
+    } catch {
+      notes.push(`W5, ${system.name}: fails: ${child.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      log(`  ${system.name} fails: ${child.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    }
+  }
+}
+
+// ---- the report ----------------------------------------------------------------------------
+
+const others = systems.filter((s) => s.name !== 'tsgrad').map((s) => s.name);
+const mainTable = table(
+  ['workload', 'unit', ...systems.map((s) => s.name), ...others.map((o) => `tsgrad / ${o}`), 'tsgrad target'],
+  rows.map((r) => [
+    r.workload,
+    r.metric.unit,
+    ...systems.map((s) => cell(r.results.get(s.name), r.metric)),
+    ...others.map((o) => ratio(r, o)),
+    targetCell(r),
+  ]),
+);
+const lossTable = table(
+  ['workload', ...systems.map((s) => s.name), 'max relative Δ vs tsgrad'],
+  losses.map(({ workload, values }) => {
+    const t = values.get('tsgrad');
+    let worst = 0;
+    for (const v of values.values())
+      if (typeof v === 'number' && typeof t === 'number')
+        worst = Math.max(worst, Math.abs(v - t) / Math.abs(t));
+    return [
+      workload,
+      ...systems.map((s) => {
+        const v = values.get(s.name);
+        return typeof v === 'number' ? v.toPrecision(7) : (v ?? '–');
+      }),
+      worst.toExponential(1),
+    ];
+  }),
+);
+const memoryTable = table(
+  [
+    'system',
+    'steps',
+    'ms/step',
+    'peak RSS (MB)',
+    'RSS growth (MB)',
+    'heap growth after GC (MB)',
+    'external growth (MB)',
+    'backend memory',
+  ],
+  memory.map((m) => [
+    m.system,
+    String(m.steps),
+    fmt(m.msPerStep),
+    fmt(m.peakRssMB),
+    fmt(m.rssGrowthMB),
+    fmt(m.heapGrowthMB),
+    fmt(m.externalGrowthMB),
+    m.note,
+  ]),
+);
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const report = [
+  '# tsgrad benchmark results',
+  '',
+  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${os.cpus().length} cores, shared), ${quick ? '`pnpm bench --quick`' : '`pnpm bench`'}.`,
+  'Medians of benchmark.js samples, with the min–max range in parentheses. The ratio columns are',
+  "tsgrad's median time over the other system's (below 1: tsgrad is faster). Every timed call reads",
+  'its result back into JS. tfjs-wasm and jax-js run single-threaded Wasm (SIMD); tsgrad is plain TypeScript.',
+  '',
+  mainTable,
+  '',
+  ...(transposeRows.length > 0
+    ? [
+        "## tsgrad's gemm kernel by transpose flags (GFLOPS; target ≥ 4 at N ≥ 256)",
+        '',
+        table(['N', 'NN', 'NT (Bᵀ)', 'TN (Aᵀ)', 'TT'], transposeRows),
+        '',
+      ]
+    : []),
+  ...(losses.length > 0
+    ? ['## First-step losses (same data and initial weights; they must agree)', '', lossTable, '']
+    : []),
+  ...(memory.length > 0
+    ? [
+        `## W5 memory: MLP small training, up to ${W5_STEPS} steps or ${W5_SECONDS} s per system`,
+        '',
+        'Each system in its own process. Peak RSS is the process maximum; RSS growth is measured from',
+        'after the first step; heap growth compares heapUsed after a full GC at the first and last step.',
+        '',
+        memoryTable,
+        '',
+      ]
+    : []),
+  ...(notes.length > 0 ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
+].join('\n');
+
+log(`\n${report}`);
+if (onlyWorkloads === undefined && systemNames === undefined) {
+  writeFileSync(fileURLToPath(new URL('../results.md', import.meta.url)), report);
+  log('written to bench/results.md');
+}
