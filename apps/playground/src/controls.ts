@@ -15,6 +15,8 @@ type Control = {
   help: string;
   /** Shown only when this holds (e.g. momentum only for momentum optimizers). */
   when?: (c: Config) => boolean;
+  /** Other settings that follow this one (the dataset sets its usual noise). */
+  also?: (c: Config) => Partial<Config>;
 } & (
   | { kind: 'select'; choices: readonly Choice[] }
   | { kind: 'range'; values: readonly number[] }
@@ -29,11 +31,27 @@ const usesMomentum = (c: Config) =>
   c.optimizer === 'momentum' || c.optimizer === 'nesterov' || c.optimizer === 'rmsprop';
 const usesBetas = (c: Config) => c.optimizer === 'adam' || c.optimizer === 'adamw';
 
+/** A noise level at which each dataset is learnable but not trivial (points span about [−1, 1]). */
+const DATASET_NOISE: Record<Config['dataset'], number> = {
+  moons: 0.15,
+  circles: 0.08,
+  spirals: 0.04,
+  xor: 0.05,
+  blobs: 0.35,
+};
+
 export const SECTIONS: ReadonlyArray<{ title: string; controls: readonly Control[] }> = [
   {
     title: 'Data',
     controls: [
-      { key: 'dataset', label: 'Dataset', kind: 'select', choices: same(DATASETS), help: 'The 2-D problem.' },
+      {
+        key: 'dataset',
+        label: 'Dataset',
+        kind: 'select',
+        choices: same(DATASETS),
+        help: 'The 2-D problem. Picking one sets the noise to its usual level.',
+        also: (c) => ({ noise: DATASET_NOISE[c.dataset] }),
+      },
       {
         key: 'noise',
         label: 'Noise',
@@ -305,11 +323,17 @@ function nearestIndex(values: readonly number[], v: number): number {
 export function buildControls(root: HTMLElement, config: Config, onChange: (c: Config) => void): void {
   const current: Config = { ...config };
   const rows: Array<{ row: HTMLElement; control: Control }> = [];
+  /** Puts a value into a control's element (for settings changed by another control's `also`). */
+  const shows = new Map<Key, (value: Config[Key]) => void>();
   const refreshVisibility = () => {
     for (const { row, control } of rows) row.hidden = control.when !== undefined && !control.when(current);
   };
-  const set = (key: Key, value: Config[Key]) => {
-    (current as Record<Key, Config[Key]>)[key] = value;
+  const set = (control: Control, value: Config[Key]) => {
+    (current as Record<Key, Config[Key]>)[control.key] = value;
+    for (const [key, v] of Object.entries(control.also?.(current) ?? {}) as Array<[Key, Config[Key]]>) {
+      (current as Record<Key, Config[Key]>)[key] = v;
+      shows.get(key)?.(v);
+    }
     refreshVisibility();
     onChange({ ...current });
   };
@@ -332,39 +356,47 @@ export function buildControls(root: HTMLElement, config: Config, onChange: (c: C
         const select = document.createElement('select');
         select.id = id;
         for (const [value, label] of control.choices) select.add(new Option(label, value));
+        shows.set(control.key, (v) => {
+          select.value = String(v);
+        });
         select.value = String(current[control.key]);
-        select.addEventListener('change', () => set(control.key, select.value as Config[Key]));
+        select.addEventListener('change', () => set(control, select.value as Config[Key]));
         row.append(select);
       } else if (control.kind === 'checkbox') {
         const box = document.createElement('input');
         box.type = 'checkbox';
         box.id = id;
+        shows.set(control.key, (v) => {
+          box.checked = Boolean(v);
+        });
         box.checked = Boolean(current[control.key]);
-        box.addEventListener('change', () => set(control.key, box.checked));
+        box.addEventListener('change', () => set(control, box.checked));
         row.append(box);
       } else {
         const input = document.createElement('input');
         input.type = 'range';
         input.id = id;
         const out = document.createElement('output');
-        const v = current[control.key] as number;
         const list = 'values' in control ? control.values : null;
         if (list !== null) {
           input.min = '0';
           input.max = String(list.length - 1);
           input.step = '1';
-          input.value = String(nearestIndex(list, v));
         } else if ('min' in control) {
           input.min = String(control.min);
           input.max = String(control.max);
           input.step = String(control.step);
-          input.value = String(v);
         }
         const read = () => (list !== null ? list[Number(input.value)]! : Number(input.value));
-        out.textContent = formatValue(read());
+        const show = (v: Config[Key]) => {
+          input.value = String(list !== null ? nearestIndex(list, v as number) : v);
+          out.textContent = formatValue(read());
+        };
+        shows.set(control.key, show);
+        show(current[control.key]);
         input.addEventListener('input', () => {
           out.textContent = formatValue(read());
-          set(control.key, read());
+          set(control, read());
         });
         row.append(input, out);
       }

@@ -73,9 +73,10 @@ export function drawBoundary(
       // confidence 0 at chance level (1/classes), 1 when certain
       const confidence = Number.isFinite(top) ? (top - 1 / classes) / (1 - 1 / classes) : 0;
       const k = 0.25 + 0.45 * confidence; // how much class color vs white
-      image.data[i * 4] = 255 + k * (r - 255);
-      image.data[i * 4 + 1] = 255 + k * (g - 255);
-      image.data[i * 4 + 2] = 255 + k * (b - 255);
+      const ok = Number.isFinite(r + g + b); // a diverged model: pale grey, not black
+      image.data[i * 4] = ok ? 255 + k * (r - 255) : 225;
+      image.data[i * 4 + 1] = ok ? 255 + k * (g - 255) : 225;
+      image.data[i * 4 + 2] = ok ? 255 + k * (b - 255) : 225;
       image.data[i * 4 + 3] = 255;
     }
     sctx.putImageData(image, 0, 0);
