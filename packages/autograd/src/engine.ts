@@ -12,7 +12,9 @@
  * Backward closures are written with tensor ops, so with `createGraph` the gradients are
  * themselves recorded and can be differentiated again.
  */
+import { anomalyBackward, anomalyMode, checkForward, creationStack } from './anomaly.js';
 import { ArgumentError, ShapeError } from './errors.js';
+import { checkVersions, snapshotVersions } from './ops/inPlace.js';
 import { formatShape, shapesEqual } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -23,6 +25,10 @@ export type BackwardFn = (gradOut: Tensor) => ReadonlyArray<Tensor | null>;
 export class Node {
   /** Set to null after backward without `retainGraph`: the saved tensors are released. */
   backwardFn: BackwardFn | null;
+  /** Versions of the inputs, then the output, at recording; null when all were 0 (see ops/inPlace.ts). */
+  savedVersions: readonly number[] | null = null;
+  /** Where the op ran, kept in anomaly mode only (anomaly.ts). */
+  createdAt: string | null = null;
 
   constructor(
     readonly op: string,
@@ -70,11 +76,20 @@ export function record(
   output: Tensor,
   backwardFn: BackwardFn,
 ): Tensor {
+  if (anomalyMode.enabled) checkForward(op, inputs, output);
   if (!gradEnabled) return output;
   let anyRequiresGrad = false;
-  for (const t of inputs) if (t.requiresGrad) anyRequiresGrad = true;
+  let anyModified = output.version !== 0;
+  for (const t of inputs) {
+    if (t.requiresGrad) anyRequiresGrad = true;
+    if (t.version !== 0) anyModified = true;
+  }
   if (!anyRequiresGrad) return output;
-  output.attachNode(new Node(op, inputs, backwardFn));
+  const node = new Node(op, inputs, backwardFn);
+  // Versions let backward detect in-place changes to the tensors it needs.
+  if (anyModified) node.savedVersions = snapshotVersions(inputs, output);
+  if (anomalyMode.enabled) node.createdAt = creationStack();
+  output.attachNode(node);
   return output;
 }
 
@@ -129,7 +144,8 @@ export function runBackward(
           `graph already freed at '${node.op}'; pass { retainGraph: true } to the first backward`,
         );
       }
-      const inputGrads = fn(g);
+      checkVersions(node, t);
+      const inputGrads = anomalyMode.enabled ? anomalyBackward(node, fn, g) : fn(g);
       if (inputGrads.length !== node.inputs.length) {
         throw new ArgumentError(
           'backward',

@@ -109,7 +109,7 @@ function prepare(inputs: readonly Tensor[]): { xs: Tensor[]; nested: boolean } {
       nested = true;
       return x;
     }
-    return new Tensor(x.data, x.shape, true);
+    return new Tensor(x.data, x.shape, true, x.versionCounter);
   });
   return { xs, nested };
 }

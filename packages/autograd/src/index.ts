@@ -10,6 +10,8 @@
  *   kernels/           the hot loops on typed arrays (read last)
  */
 
+// Debugging: anomaly mode (anomaly.ts)
+export { AnomalyError, detectAnomaly, isAnomalyEnabled, setDetectAnomaly } from './anomaly.js';
 export {
   arange,
   eye,
@@ -81,6 +83,7 @@ export {
   maxPool2d,
 } from './ops/conv.js';
 export { gather, indexAdd, indexSelect, maximum, minimum, scatterAdd, where } from './ops/indexing.js';
+export { addInPlace, copyFrom, divInPlace, fill, mulInPlace, subInPlace, zero } from './ops/inPlace.js';
 export { linear, matmul } from './ops/linalg.js';
 export {
   cat,
@@ -120,4 +123,5 @@ export {
   Tensor,
   type TensorLike,
   type TypedArray,
+  type VersionCounter,
 } from './tensor.js';

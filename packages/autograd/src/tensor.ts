@@ -15,6 +15,7 @@ import { add, div, mul, neg, pow, sub } from './ops/arithmetic.js';
 import { toDType } from './ops/cast.js';
 import { eq, ge, gt, le, lt, ne } from './ops/comparison.js';
 import { gather, indexAdd, indexSelect, maximum, minimum, scatterAdd } from './ops/indexing.js';
+import { addInPlace, copyFrom, divInPlace, fill, mulInPlace, subInPlace, zero } from './ops/inPlace.js';
 import { matmul } from './ops/linalg.js';
 import { expand, flatten, narrow, permute, reshape, squeeze, transpose, unsqueeze } from './ops/movement.js';
 import {
@@ -41,6 +42,10 @@ export type TensorLike = Tensor | number;
 export type IndexLike = Tensor | readonly number[] | Int32Array;
 /** Called with ∂L/∂t during backward; returning a tensor replaces that gradient. */
 export type GradHook = (grad: Tensor) => Tensor | undefined;
+/** Counts in-place writes to one storage; shared by every tensor viewing it (reshape, detach). */
+export interface VersionCounter {
+  version: number;
+}
 
 export class Tensor {
   /** The elements, row-major. Writing to it bypasses autograd. */
@@ -54,9 +59,12 @@ export class Tensor {
   readonly hooks: GradHook[] = [];
   /** Non-leaf tensors keep their `.grad` only when asked (PyTorch's `retain_grad`). */
   retainsGrad = false;
+  /** Bumped by in-place ops and optimizer steps; backward refuses saved tensors that changed. */
+  readonly versionCounter: VersionCounter;
   private requiresGradFlag: boolean;
 
-  constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
+  /** `versionCounter`: pass the source's when the new tensor shares its `data` (a view). */
+  constructor(data: TypedArray, shape: Shape, requiresGrad = false, versionCounter?: VersionCounter) {
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(
         'Tensor',
@@ -66,6 +74,7 @@ export class Tensor {
     this.data = data;
     this.shape = Object.freeze([...shape]);
     this.requiresGradFlag = requiresGrad;
+    this.versionCounter = versionCounter ?? { version: 0 };
   }
 
   /** A new tensor of the given shape; its contents are zero (typed arrays start zeroed). */
@@ -86,6 +95,11 @@ export class Tensor {
   /** Number of dims (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
+  }
+
+  /** How many times this storage has been modified in place (see ops/inPlace.ts). */
+  get version(): number {
+    return this.versionCounter.version;
   }
 
   /** True for tensors the user created (no node); only their `.grad` is filled by backward. */
@@ -171,7 +185,7 @@ export class Tensor {
 
   /** Same data, cut from the graph: no node, `requiresGrad` false. Shares storage. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    return new Tensor(this.data, this.shape, false, this.versionCounter);
   }
 
   /** A copy of the data, recorded as an identity op (so gradients flow through it). */
@@ -413,6 +427,36 @@ export class Tensor {
   /** This tensor with src's slices added at the indexed positions along dim (out of place). */
   indexAdd(dim: number, index: IndexLike, src: Tensor): Tensor {
     return indexAdd(this, dim, index, src);
+  }
+
+  // ---- in place (ops/inPlace.ts): write into this storage, bump `version`, return this ------
+  addInPlace(other: TensorLike): this {
+    addInPlace(this, other);
+    return this;
+  }
+  subInPlace(other: TensorLike): this {
+    subInPlace(this, other);
+    return this;
+  }
+  mulInPlace(other: TensorLike): this {
+    mulInPlace(this, other);
+    return this;
+  }
+  divInPlace(other: TensorLike): this {
+    divInPlace(this, other);
+    return this;
+  }
+  fill(value: number): this {
+    fill(this, value);
+    return this;
+  }
+  zero(): this {
+    zero(this);
+    return this;
+  }
+  copyFrom(src: Tensor): this {
+    copyFrom(this, src);
+    return this;
   }
 }
 

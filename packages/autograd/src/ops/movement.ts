@@ -22,7 +22,7 @@ import { unbroadcast } from './arithmetic.js';
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const target = inferShape('reshape', x, shape);
-  const y = new Tensor(x.data, target);
+  const y = new Tensor(x.data, target, false, x.versionCounter);
   return record('reshape', [x], y, (g) => [g.reshape(x.shape)]);
 }
 
