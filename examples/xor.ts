@@ -30,7 +30,8 @@ export function main(options: { steps?: number; seed?: number; verbose?: boolean
   const predictions = model.forward(x).sigmoid().toArray() as number[][];
   if (options.verbose !== false) {
     console.log(`loss ${losses[0]!.toFixed(4)} → ${losses.at(-1)!.toFixed(4)}`);
-    for (let i = 0; i < 4; i++) console.log(`${x.data[2 * i]} xor ${x.data[2 * i + 1]} → ${predictions[i]![0]!.toFixed(3)}`);
+    for (let i = 0; i < 4; i++)
+      console.log(`${x.data[2 * i]} xor ${x.data[2 * i + 1]} → ${predictions[i]![0]!.toFixed(3)}`);
   }
   return { losses, predictions: predictions.map((p) => p[0]!) };
 }
