@@ -67,6 +67,8 @@ export {
   gradgradcheck,
 } from './gradcheck.js';
 export { type ToDotOptions, toDot } from './graph.js';
+// Kernel backend: WebAssembly SIMD ('wasm', the default where available) or TypeScript ('js')
+export { getKernelBackend, type KernelBackend, setKernelBackend } from './kernels/wasm/module.js';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops/activation.js';
 // Ops, as functions (each is also a Tensor method)
 export { add, div, mul, neg, pow, sub, unbroadcast } from './ops/arithmetic.js';

@@ -1,0 +1,47 @@
+/**
+ * The WebAssembly kernel module: SIMD detection, loading, and the 'js' / 'wasm' backend switch.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { getKernelBackend, setKernelBackend } from '../../src/index.js';
+import { alignUp, reserveF32, simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
+
+describe('WebAssembly kernel module', () => {
+  afterEach(() => setKernelBackend('wasm'));
+
+  it("loads where SIMD validates, and 'wasm' is the default backend", () => {
+    expect(simdSupported()).toBe(true);
+    const w = wasmModule();
+    expect(w).not.toBeNull();
+    expect(w!.heapBase % 64).toBe(0);
+    expect(w!.heapBase).toBeGreaterThanOrEqual(w!.scratch + w!.exports.scratchBytes());
+    expect(getKernelBackend()).toBe('wasm');
+  });
+
+  it("setKernelBackend('js') selects the TypeScript kernels, and 'wasm' brings the module back", () => {
+    setKernelBackend('js');
+    expect(getKernelBackend()).toBe('js');
+    setKernelBackend('wasm');
+    expect(getKernelBackend()).toBe('wasm');
+  });
+
+  it('setKernelBackend rejects an unknown backend with a RangeError', () => {
+    expect(() => setKernelBackend('gpu' as 'js')).toThrow(RangeError);
+    expect(() => setKernelBackend('gpu' as 'js')).toThrow(
+      /setKernelBackend: backend must be 'js' or 'wasm', got gpu/,
+    );
+    expect(getKernelBackend()).toBe('wasm');
+  });
+
+  it('reserveF32 grows the memory to fit and returns a view of the current buffer', () => {
+    const w = wasmModule()!;
+    const before = w.memory.buffer.byteLength;
+    const view = reserveF32(w, before + 3 * 65536 + 1);
+    expect(w.memory.buffer.byteLength).toBeGreaterThanOrEqual(before + 3 * 65536 + 1);
+    expect(view.buffer).toBe(w.memory.buffer);
+    expect(reserveF32(w, 16)).toBe(view);
+  });
+
+  it('alignUp rounds byte addresses up to 64', () => {
+    expect([0, 1, 63, 64, 65].map(alignUp)).toEqual([0, 64, 64, 64, 128]);
+  });
+});
