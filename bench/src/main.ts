@@ -32,7 +32,7 @@ const systemNames = option('systems');
 const systems = SYSTEMS.filter((s) => systemNames === undefined || systemNames.includes(s.name));
 const wants = (w: string) => onlyWorkloads === undefined || onlyWorkloads.includes(w);
 
-const timing: TimingOptions = quick ? { minSamples: 3, maxTime: 0.5 } : { minSamples: 7, maxTime: 3 };
+const timing: TimingOptions = quick ? { minSamples: 3, maxTime: 0.5 } : { minSamples: 5, maxTime: 2 };
 const W5_STEPS = quick ? 100 : 1000;
 const W5_SECONDS = quick ? 10 : 60;
 const SGEMM_SIZES = [128, 256, 512, 1024];

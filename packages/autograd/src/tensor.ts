@@ -47,6 +47,8 @@ export interface VersionCounter {
   version: number;
 }
 
+const NO_HOOKS: readonly GradHook[] = Object.freeze([]);
+
 export class Tensor {
   /** The elements, row-major. Writing to it bypasses autograd. */
   readonly data: TypedArray;
@@ -55,8 +57,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The recorded op that produced this tensor; null for leaves (user-created tensors). */
   node: Node | null = null;
-  /** Gradient hooks, run in order when this tensor's gradient has been summed. */
-  readonly hooks: GradHook[] = [];
+  /** Gradient hooks, run in order when this tensor's gradient has been summed (shared empty list until one is registered). */
+  hooks: readonly GradHook[] = NO_HOOKS;
   /** Non-leaf tensors keep their `.grad` only when asked (PyTorch's `retain_grad`). */
   retainsGrad = false;
   /** Bumped by in-place ops and optimizer steps; backward refuses saved tensors that changed. */
@@ -72,7 +74,8 @@ export class Tensor {
       );
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // A frozen shape (another tensor's) can be shared; anything else is copied and frozen.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.requiresGradFlag = requiresGrad;
     this.versionCounter = versionCounter ?? { version: 0 };
   }
@@ -170,10 +173,10 @@ export class Tensor {
         'cannot register a hook on a tensor that does not require grad',
       );
     }
-    this.hooks.push(hook);
+    this.hooks = [...this.hooks, hook];
     return () => {
       const i = this.hooks.indexOf(hook);
-      if (i >= 0) this.hooks.splice(i, 1);
+      if (i >= 0) this.hooks = [...this.hooks.slice(0, i), ...this.hooks.slice(i + 1)];
     };
   }
 

@@ -30,10 +30,15 @@ export function resultDType(a: Tensor, b: Tensor): DType {
 
 /** The forward of every broadcasting binary op: promote, broadcast, allocate, run the kernel. */
 export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  if (shapesEqual(a.shape, b.shape)) {
+    // The common case first: no broadcasting, and the output shares a's (frozen) shape.
+    const same = Tensor.empty(a.shape, resultDType(a, b));
+    binarySame(op, a.data, b.data, same.data);
+    return same;
+  }
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = Tensor.empty(shape, resultDType(a, b));
-  if (shapesEqual(a.shape, b.shape)) binarySame(op, a.data, b.data, out.data);
-  else if (b.size === 1 && shapesEqual(a.shape, shape)) binaryScalar(op, a.data, b.data[0]!, true, out.data);
+  if (b.size === 1 && shapesEqual(a.shape, shape)) binaryScalar(op, a.data, b.data[0]!, true, out.data);
   else if (a.size === 1 && shapesEqual(b.shape, shape)) binaryScalar(op, b.data, a.data[0]!, false, out.data);
   else binaryBroadcast(op, a.data, a.shape, b.data, b.shape, out.data, shape);
   return out;
