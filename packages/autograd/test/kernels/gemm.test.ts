@@ -104,20 +104,23 @@ describe('gemmBlocked equals gemmReference', () => {
     );
   });
 
-  // Sizes at and around the micro-tile (4), the packing threshold, MC (64), KC (256) and NC (512),
-  // so that edge tiles, several depth slices and several row/column blocks all occur.
+  // Sizes at and around the micro-tile (3), the small-product threshold (5³), single rows and
+  // columns, MC (120), KC (256) and NC (510), so that edge tiles, several depth slices and several
+  // row/column blocks all occur.
   const straddling: Array<[number, number, number]> = [
     [1, 1, 1],
-    [4, 4, 4],
-    [5, 3, 17],
-    [16, 16, 16],
-    [17, 16, 16],
-    [63, 65, 33],
-    [65, 7, 255],
-    [66, 9, 257],
-    [3, 513, 2],
+    [3, 3, 3],
+    [5, 5, 5],
+    [6, 5, 5],
+    [4, 7, 17],
+    [1, 300, 40],
+    [300, 1, 40],
+    [119, 8, 33],
+    [121, 7, 255],
+    [11, 9, 257],
+    [2, 509, 3],
     [5, 511, 258],
-    [130, 6, 513],
+    [241, 4, 513],
   ];
   for (const [m, n, k] of straddling) {
     it(`m=${m} n=${n} k=${k}: all transpose combinations, float32 and float64`, () => {
