@@ -116,6 +116,19 @@ export class Generator {
   }
 
   setState(state: GeneratorState): this {
+    const words: unknown = state?.words;
+    const spare: unknown = state?.spareNormal;
+    if (
+      !Array.isArray(words) ||
+      words.length !== 4 ||
+      !words.every((w) => Number.isInteger(w) && w >= -(2 ** 31) && w < 2 ** 32) ||
+      words.every((w) => w === 0) ||
+      !(spare === null || (typeof spare === 'number' && Number.isFinite(spare)))
+    ) {
+      throw new RangeError(
+        'Generator.setState: expected { words: four 32-bit integers, not all 0; spareNormal: a finite number or null }',
+      );
+    }
     [this.s0, this.s1, this.s2, this.s3] = state.words;
     this.spareNormal = state.spareNormal;
     return this;

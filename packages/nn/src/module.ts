@@ -191,7 +191,16 @@ export abstract class Module {
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
     const strict = options.strict ?? true;
+    if (typeof sd !== 'object' || sd === null)
+      throw new ArgumentError('loadStateDict', `expected a Map or a record of tensors, got ${String(sd)}`);
     const source = sd instanceof Map ? sd : new Map(Object.entries(sd));
+    for (const [name, value] of source) {
+      if (!(value instanceof Tensor))
+        throw new ArgumentError(
+          'loadStateDict',
+          `'${name}' is not a Tensor (got ${value === null ? 'null' : typeof value})`,
+        );
+    }
     const own = new Map(this.namedTensors(true, true));
     const missingKeys = [...own.keys()].filter((k) => !source.has(k));
     const unexpectedKeys = [...source.keys()].filter((k) => !own.has(k));
@@ -217,7 +226,9 @@ export abstract class Module {
     }
     for (const [name, target] of own) {
       const value = source.get(name);
-      if (value !== undefined) target.data.set(value.data);
+      if (value === undefined) continue;
+      target.data.set(value.data);
+      target.versionCounter.version++; // an in-place write, as PyTorch's copy_ (see autograd's ops/inPlace.ts)
     }
     return { missingKeys, unexpectedKeys };
   }

@@ -12,9 +12,17 @@
  *   swa.ts             AveragedModel (SWA, EMA of weights), SWALR, updateBn
  *   ema.ts             moving average of a stream of numbers
  *   earlyStopping.ts   stop when the validation metric stalls; restore the best weights
+ *   checkpoint.ts      model + optimizer + scheduler + RNG in one safetensors file; exact resume
  */
 export { Adagrad, type AdagradOptions, type AdagradState } from './adagrad.js';
 export { Adam, type AdamOptions, type AdamState, AdamW } from './adam.js';
+export {
+  type CheckpointParts,
+  type JsonValue,
+  loadCheckpoint,
+  type Stateful,
+  saveCheckpoint,
+} from './checkpoint.js';
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './earlyStopping.js';
 export { EMA, type EMAOptions, ewma } from './ema.js';

@@ -100,6 +100,9 @@ export abstract class Optimizer<O extends OptimizerOptions, S extends ParamState
           this.state.set(param, state);
         }
         this.update(param.data, grad.data, state, group);
+        // As PyTorch: a graph recorded before this step that still needs the old values errors
+        // in backward instead of silently using the new ones (see autograd's ops/inPlace.ts).
+        param.versionCounter.version++;
       }
     }
     return loss;
@@ -169,7 +172,18 @@ export abstract class Optimizer<O extends OptimizerOptions, S extends ParamState
    * options and parameter state are copied in (buffers cast to each parameter's dtype).
    */
   loadStateDict(stateDict: OptimizerStateDict<O>): void {
+    const bad: (what: string) => never = (what) => {
+      throw new ArgumentError(this.name, `loadStateDict: ${what}`);
+    };
+    if (typeof stateDict !== 'object' || stateDict === null)
+      bad(`expected a state dict, got ${String(stateDict)}`);
+    if (!Array.isArray(stateDict.paramGroups)) bad('paramGroups is not an array');
+    if (typeof stateDict.state !== 'object' || stateDict.state === null) bad('state is not an object');
     const saved = stateDict.paramGroups;
+    for (const [i, g] of saved.entries()) {
+      if (typeof g !== 'object' || g === null || !Array.isArray(g.params))
+        bad(`group ${i} has no params list`);
+    }
     if (saved.length !== this.paramGroups.length) {
       throw new ArgumentError(
         this.name,
@@ -185,24 +199,61 @@ export abstract class Optimizer<O extends OptimizerOptions, S extends ParamState
         );
       }
     }
-    const byIndex: Tensor[] = [];
-    for (const group of this.paramGroups) byIndex.push(...group.params);
-    this.state.clear();
+    // Everything is checked before anything changes: the merged options must pass the
+    // optimizer's own validation, and each state must look like the one a step would create.
+    const groups = this.paramGroups.map(
+      (group, i) => ({ ...group, ...cloneOptions(saved[i]!), params: group.params }) as ParamGroup<O>,
+    );
+    for (const group of groups) this.validate(group);
+    const byIndex: Array<[Tensor, ParamGroup<O>]> = [];
+    for (const group of groups) for (const p of group.params) byIndex.push([p, group]);
+    const loaded = new Map<Tensor, S>();
     for (const [key, s] of Object.entries(stateDict.state)) {
-      const param = byIndex[Number(key)];
-      if (param === undefined) throw new ArgumentError(this.name, `loadStateDict: no parameter ${key}`);
-      this.state.set(param, copyState(s, param.data) as S);
+      const entry = /^\d+$/.test(key) ? byIndex[Number(key)] : undefined;
+      if (entry === undefined) bad(`no parameter ${key}`);
+      const [param, group] = entry;
+      checkParamState(bad, key, s, this.initState(param, group), param.size);
+      loaded.set(param, copyState(s, param.data) as S);
     }
-    for (let i = 0; i < saved.length; i++) {
-      const group = this.paramGroups[i]!;
-      Object.assign(group, cloneOptions(saved[i]!), { params: group.params });
-    }
+    this.state.clear();
+    for (const [param, s] of loaded) this.state.set(param, s);
+    for (let i = 0; i < saved.length; i++) Object.assign(this.paramGroups[i]!, groups[i]!);
   }
 }
 
 /** A zero buffer shaped and typed like `data` (lazily created optimizer state). */
 export function zerosLikeData(data: TypedArray): TypedArray {
   return data instanceof Float64Array ? new Float64Array(data.length) : new Float32Array(data.length);
+}
+
+/**
+ * A loaded parameter state must have the keys of a fresh one (`like`): numbers where it has
+ * numbers, buffers of the parameter's size where it has buffers (or null, for lazy ones).
+ */
+function checkParamState(
+  bad: (what: string) => never,
+  key: string,
+  s: unknown,
+  like: ParamState,
+  size: number,
+): void {
+  if (typeof s !== 'object' || s === null) bad(`state ${key} is not an object`);
+  const record = s as Record<string, unknown>;
+  for (const name of Object.keys(record))
+    if (!(name in like)) bad(`state ${key} has an unknown entry '${name}'`);
+  for (const [name, fresh] of Object.entries(like)) {
+    const v = record[name];
+    if (typeof fresh === 'number') {
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        bad(`state ${key}.${name} must be a finite number, got ${String(v)}`);
+    } else if (v instanceof Float32Array || v instanceof Float64Array) {
+      if (v.length !== size) bad(`state ${key}.${name} has ${v.length} elements, the parameter has ${size}`);
+    } else if (!(v === null && fresh === null)) {
+      bad(
+        `state ${key}.${name} must be ${fresh === null ? 'null or ' : ''}a Float32Array/Float64Array, got ${String(v)}`,
+      );
+    }
+  }
 }
 
 /** Copies an options object one level deep (so `betas` arrays are not shared); drops `params`. */

@@ -89,6 +89,23 @@ export abstract class LRScheduler {
 
   /** Restores the position in the schedule (the groups' lr come back with the optimizer's state dict). */
   loadStateDict(state: LRSchedulerState): void {
+    const n = this.optimizer.paramGroups.length;
+    const numbers = (v: unknown) => Array.isArray(v) && v.length === n && v.every((x) => Number.isFinite(x));
+    if (
+      typeof state !== 'object' ||
+      state === null ||
+      !Number.isInteger(state.lastEpoch) ||
+      state.lastEpoch < -1
+    ) {
+      throw new RangeError(
+        `loadStateDict: lastEpoch must be an integer >= -1, got ${String(state?.lastEpoch)}`,
+      );
+    }
+    if (!numbers(state.baseLrs) || !numbers(state.lastLr)) {
+      throw new RangeError(
+        `loadStateDict: baseLrs and lastLr must hold ${n} finite numbers (one per param group)`,
+      );
+    }
     this.lastEpoch = state.lastEpoch;
     this.baseLrs = [...state.baseLrs];
     this.lastLr = [...state.lastLr];

@@ -111,6 +111,18 @@ export class ReduceLROnPlateau {
   }
 
   loadStateDict(state: ReduceLROnPlateauState): void {
-    Object.assign(this, state);
+    // Only the four known fields, checked: a state dict must not overwrite methods or options.
+    const { lastEpoch, best, numBadEpochs, cooldownCounter } = state ?? ({} as ReduceLROnPlateauState);
+    const counts = [lastEpoch, numBadEpochs, cooldownCounter];
+    if (
+      !counts.every((c) => Number.isInteger(c) && c >= 0) ||
+      typeof best !== 'number' ||
+      Number.isNaN(best)
+    ) {
+      throw new RangeError(
+        `ReduceLROnPlateau.loadStateDict: expected non-negative integer counters and a number best, got ${JSON.stringify(state)}`,
+      );
+    }
+    Object.assign(this, { lastEpoch, best, numBadEpochs, cooldownCounter });
   }
 }

@@ -75,6 +75,9 @@ export class SequentialLR extends LRScheduler {
   }
 
   override loadStateDict(state: SequentialLRState): void {
+    if (!Array.isArray(state?.schedulers) || state.schedulers.length !== this.schedulers.length) {
+      throw new RangeError(`SequentialLR.loadStateDict: expected ${this.schedulers.length} scheduler states`);
+    }
     super.loadStateDict(state);
     for (const [i, s] of this.schedulers.entries()) s.loadStateDict(state.schedulers[i]!);
   }
