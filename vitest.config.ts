@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: ['source', 'import', 'default'] },
   ssr: { resolve: { conditions: ['source', 'import', 'default'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/test/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+    ],
     pool: 'threads',
     testTimeout: 60_000,
   },
