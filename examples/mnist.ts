@@ -87,11 +87,14 @@ export interface EpochRecord {
 
 export function main(opts: Partial<MnistOptions> = {}) {
   const o: MnistOptions = { ...DEFAULTS, ...opts };
-  if (o.quick) o.epochs = 1;
+  if (o.quick) {
+    o.epochs = 1;
+    o.batchSize = Math.min(o.batchSize, 32);
+  }
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   manualSeed(o.seed ?? 0);
-  const { train, test } = o.quick ? digits(512, 500) : digits();
+  const { train, test } = o.quick ? digits(256, 250) : digits();
   const model = o.model === 'cnn' ? cnn() : mlp();
   const loader = new DataLoader(new TensorDataset(train.x, train.y), {
     batchSize: o.batchSize,

@@ -71,7 +71,7 @@ class DeepNet extends Module {
 export function main(opts: Partial<CommonOptions & { epochs: number; width: number }> = {}) {
   const o = { epochs: 5, width: 30, ...opts };
   const epochs = o.quick ? 2 : o.epochs;
-  const { train, test } = digits(o.quick ? 500 : 2000, o.quick ? 250 : 1000, true);
+  const { train, test } = digits(o.quick ? 320 : 2000, o.quick ? 200 : 1000, true);
   const results = [];
   const curves = [];
   for (const v of VARIANTS) {
