@@ -1,5 +1,9 @@
-/** tsgrad: @tsgrad/nn layers and losses, @tsgrad/optim optimizers. */
-import { matmul, Tensor, tensor } from '@tsgrad/autograd';
+/**
+ * tsgrad: @tsgrad/nn layers and losses, @tsgrad/optim optimizers. Two variants: `tsgrad`, with
+ * the default kernel backend (gemm on WebAssembly SIMD where available), and `tsgrad-js`, every
+ * kernel in plain TypeScript (the readable reference, which issue 8's targets are set for).
+ */
+import { type KernelBackend, matmul, setKernelBackend, Tensor } from '@tsgrad/autograd';
 import { Conv2d, functional as F, Linear, MaxPool2d } from '@tsgrad/nn';
 import { Adam, SGD } from '@tsgrad/optim';
 import {
@@ -75,55 +79,62 @@ export function tsgradChain(d: ChainData, x: Tensor): Tensor {
 
 const noop = () => {};
 
-export const tsgrad: System = {
-  name: 'tsgrad',
-  async activate() {},
+function makeTsgrad(name: string, backend: KernelBackend): System {
+  return {
+    name,
+    async activate() {
+      setKernelBackend(backend);
+    },
 
-  sgemm(d: SgemmData): Runner {
-    const a = from(d.a, [d.n, d.n]);
-    const b = from(d.b, [d.n, d.n]);
-    return { run: () => matmul(a, b).data[0]!, dispose: noop };
-  },
+    sgemm(d: SgemmData): Runner {
+      const a = from(d.a, [d.n, d.n]);
+      const b = from(d.b, [d.n, d.n]);
+      return { run: () => matmul(a, b).data[0]!, dispose: noop };
+    },
 
-  mlp(d: MlpData): Runner {
-    const { layers, loss } = tsgradMlp(d);
-    const params = layers.flatMap((l) => l.parameters());
-    const opt = new Adam(params, { lr: ADAM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.eps });
-    return {
-      run() {
-        opt.zeroGrad({ setToNone: true });
-        const l = loss();
-        l.backward();
-        opt.step();
-        return l.item();
-      },
-      dispose: noop,
-    };
-  },
+    mlp(d: MlpData): Runner {
+      const { layers, loss } = tsgradMlp(d);
+      const params = layers.flatMap((l) => l.parameters());
+      const opt = new Adam(params, { lr: ADAM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.eps });
+      return {
+        run() {
+          opt.zeroGrad({ setToNone: true });
+          const l = loss();
+          l.backward();
+          opt.step();
+          return l.item();
+        },
+        dispose: noop,
+      };
+    },
 
-  cnn(d: CnnData): Runner {
-    const { params, loss } = tsgradCnn(d);
-    const opt = new SGD(params, { lr: SGD_MOMENTUM.lr, momentum: SGD_MOMENTUM.momentum });
-    return {
-      run() {
-        opt.zeroGrad({ setToNone: true });
-        const l = loss();
-        l.backward();
-        opt.step();
-        return l.item();
-      },
-      dispose: noop,
-    };
-  },
+    cnn(d: CnnData): Runner {
+      const { params, loss } = tsgradCnn(d);
+      const opt = new SGD(params, { lr: SGD_MOMENTUM.lr, momentum: SGD_MOMENTUM.momentum });
+      return {
+        run() {
+          opt.zeroGrad({ setToNone: true });
+          const l = loss();
+          l.backward();
+          opt.step();
+          return l.item();
+        },
+        dispose: noop,
+      };
+    },
 
-  chain(d: ChainData): Runner {
-    return {
-      run() {
-        const x = tensor(Array.from(d.x), { requiresGrad: true });
-        tsgradChain(d, x).backward();
-        return x.grad!.data[0]!;
-      },
-      dispose: noop,
-    };
-  },
-};
+    chain(d: ChainData): Runner {
+      return {
+        run() {
+          const x = from(d.x, [d.x.length], true);
+          tsgradChain(d, x).backward();
+          return x.grad!.data[0]!;
+        },
+        dispose: noop,
+      };
+    },
+  };
+}
+
+export const tsgrad = makeTsgrad('tsgrad', 'wasm');
+export const tsgradJs = makeTsgrad('tsgrad-js', 'js');
