@@ -277,6 +277,7 @@ describe('linear: x·Wᵀ + b', () => {
 describe('gradients of gradients', () => {
   // Small inputs: gradcheck and gradgradcheck compare every Jacobian entry with central differences.
   it('matmul passes gradcheck and gradgradcheck (batched, broadcast, 1-D)', () => {
+    // biome-ignore format: one [a shape, b shape] pair per line
     const pairs: Array<[number[], number[]]> = [
       [[2, 3], [3, 2]],
       [[2, 1, 2, 3], [2, 3, 2]],
