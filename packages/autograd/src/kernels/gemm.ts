@@ -5,9 +5,12 @@
  * Offsets select one matrix of a batch inside a larger array.
  *
  * Two implementations with one signature: `gemmReference`, the readable triple loop, and
- * `gemmBlocked`, the fast one that ops call (as `gemm`). The tests hold them equal.
+ * `gemmBlocked`, the fast one. `gemm`, which ops call, sends float32 work to `gemmWasm`
+ * (WebAssembly SIMD, kernels/wasm/) when available. The tests hold all three equal.
  */
 import type { Float } from './elementwise.js';
+import { gemmWasm } from './wasm/gemmWasm.js';
+import { useWasmKernels } from './wasm/module.js';
 
 /**
  * Reference gemm: the plain triple loop in i-k-j order (the inner loop runs along contiguous
@@ -363,5 +366,40 @@ function gemmSmall(
   }
 }
 
-/** The gemm that ops (and conv's im2col) call. */
-export const gemm = gemmBlocked;
+/**
+ * Below this many multiply-adds (m·n·k) the copies into WebAssembly memory cost more than the SIMD
+ * kernel saves (measured: gemmBlocked wins at 4³, gemmWasm from 8³ on).
+ */
+const WASM_MIN_WORK = 8 * 8 * 8;
+
+/**
+ * The gemm that ops (and conv's im2col) call: float32 products of at least WASM_MIN_WORK
+ * multiply-adds run on `gemmWasm` (WebAssembly SIMD, kernels/wasm/) when that backend is selected
+ * and available (see setKernelBackend); everything else, and float64 always, on `gemmBlocked`.
+ */
+export function gemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float,
+  aOffset: number,
+  b: Float,
+  bOffset: number,
+  c: Float,
+  cOffset: number,
+  accumulate: boolean,
+): void {
+  if (
+    m * n * k >= WASM_MIN_WORK &&
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    c instanceof Float32Array &&
+    useWasmKernels()
+  ) {
+    gemmWasm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+  } else {
+    gemmBlocked(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+  }
+}

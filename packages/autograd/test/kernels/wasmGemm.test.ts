@@ -4,8 +4,9 @@
  * its blocks (MR = 4 rows, NR = 8 columns, KC = 256 depth, MC = 128 rows, NC = 1024 columns).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { gemmReference } from '../../src/kernels/gemm.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setKernelBackend } from '../../src/index.js';
+import { gemm, gemmBlocked, gemmReference } from '../../src/kernels/gemm.js';
 import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
 import { simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
 
@@ -166,5 +167,41 @@ describe('gemmWasm', () => {
     check({ transA: false, transB: false, m: 200, n: 300, k: 50, accumulate: false, pad: 0 }, 7);
     check({ transA: true, transB: false, m: 2, n: 3, k: 2, accumulate: true, pad: 1 }, 8);
     check({ transA: false, transB: true, m: 9, n: 1, k: 300, accumulate: false, pad: 0 }, 9);
+  });
+});
+
+describe('gemm dispatch', () => {
+  afterEach(() => setKernelBackend('wasm'));
+
+  type Kernel = typeof gemm;
+  /** C from one kernel on fixed random inputs (NT, accumulate, offset 1). */
+  function run(
+    kernel: Kernel,
+    dtype: 'float32' | 'float64',
+    m: number,
+    n: number,
+    k: number,
+  ): Float32Array | Float64Array {
+    const make = (len: number, seed: number) =>
+      dtype === 'float32' ? randomArray(len, seed) : Float64Array.from(randomArray(len, seed));
+    const a = make(1 + m * k, 11);
+    const b = make(1 + n * k, 12);
+    const c = make(1 + m * n, 13);
+    kernel(false, true, m, n, k, a, 1, b, 1, c, 1, true);
+    return c;
+  }
+
+  it("float32 products of 8³ or more run on gemmWasm under 'wasm', on gemmBlocked under 'js'", () => {
+    // gemmWasm sums in float32 and gemmBlocked in double, so on these inputs their last bits differ
+    // and bitwise equality tells which one ran.
+    expect(run(gemmWasm as Kernel, 'float32', 9, 10, 11)).not.toEqual(run(gemmBlocked, 'float32', 9, 10, 11));
+    expect(run(gemm, 'float32', 9, 10, 11)).toEqual(run(gemmWasm as Kernel, 'float32', 9, 10, 11));
+    setKernelBackend('js');
+    expect(run(gemm, 'float32', 9, 10, 11)).toEqual(run(gemmBlocked, 'float32', 9, 10, 11));
+  });
+
+  it('float64 products and tiny float32 ones always run on gemmBlocked', () => {
+    expect(run(gemm, 'float64', 9, 10, 11)).toEqual(run(gemmBlocked, 'float64', 9, 10, 11));
+    expect(run(gemm, 'float32', 3, 4, 5)).toEqual(run(gemmBlocked, 'float32', 3, 4, 5));
   });
 });
