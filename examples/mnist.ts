@@ -36,7 +36,7 @@ export interface MnistOptions extends CommonOptions {
   optimizer: 'adam' | 'sgd';
   epochs: number;
   batchSize: number;
-  /** Peak learning rate of the one-cycle schedule. */
+  /** Peak learning rate of the one-cycle schedule; 0 picks 0.003 for Adam, 0.05 for SGD. */
   lr: number;
   /** Random rotations (±10°), shifts (±10%) and zooms (0.9–1.1) of the training digits. */
   augment: boolean;
@@ -47,7 +47,7 @@ const DEFAULTS: MnistOptions = {
   optimizer: 'adam',
   epochs: 8,
   batchSize: 64,
-  lr: 0.003,
+  lr: 0,
   augment: true,
   seed: 0,
 };
@@ -91,6 +91,11 @@ export function main(opts: Partial<MnistOptions> = {}) {
     o.epochs = 1;
     o.batchSize = Math.min(o.batchSize, 32);
   }
+  if (o.model !== 'cnn' && o.model !== 'mlp')
+    throw new RangeError(`mnist: --model must be cnn or mlp, got '${o.model}'`);
+  if (o.optimizer !== 'adam' && o.optimizer !== 'sgd')
+    throw new RangeError(`mnist: --optimizer must be adam or sgd, got '${o.optimizer}'`);
+  if (o.lr === 0) o.lr = o.optimizer === 'adam' ? 0.003 : 0.05;
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   manualSeed(o.seed ?? 0);

@@ -25,12 +25,14 @@ export function isMain(moduleUrl: string): boolean {
 
 /**
  * Options from `--name value` / `--flag` arguments: numbers where the default is a number,
- * booleans for flags, comma-separated lists where it is an array, strings otherwise. Unknown options are an error, with the list of known ones.
+ * booleans for flags (`--no-x` turns off a flag that defaults to true), comma-separated lists
+ * where it is an array, strings otherwise. Unknown options are an error listing the known ones.
  */
 export function parseOptions<T extends object>(defaults: T, argv = process.argv.slice(2)): T {
   const spec: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [k, v] of Object.entries(defaults)) {
     spec[kebab(k)] = { type: typeof v === 'boolean' ? 'boolean' : 'string' };
+    if (v === true) spec[`no-${kebab(k)}`] = { type: 'boolean' }; // --no-augment turns a default off
   }
   for (const k of ['quick', 'verbose']) spec[k] ??= { type: 'boolean' };
   spec.seed ??= { type: 'string' };
@@ -47,6 +49,10 @@ export function parseOptions<T extends object>(defaults: T, argv = process.argv.
   }
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(values)) {
+    if (k.startsWith('no-') && v === true) {
+      out[k.slice(3).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = false;
+      continue;
+    }
     const key = k.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const current = out[key];
     if (typeof v === 'string' && Array.isArray(current)) {

@@ -117,6 +117,10 @@ function panelSvg(p: Panel): string {
     }
   });
   parts.push('</g>');
+  const legendHeight = p.series.length * 14 + 6;
+  parts.push(
+    `<rect x="${W - M.right - 122}" y="${M.top + 2}" width="118" height="${legendHeight}" fill="white" fill-opacity="0.8"/>`,
+  );
   p.series.forEach((s, i) => {
     const y = M.top + 12 + i * 14;
     const color = PALETTE[i % PALETTE.length]!;
