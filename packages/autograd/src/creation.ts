@@ -115,6 +115,7 @@ export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
 }
 
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  if (typeof value !== 'number') throw new DTypeError('full', `value must be a number, got ${typeof value}`);
   const t = allocate('full', shape, options);
   t.data.fill(value);
   return finish(t, options);

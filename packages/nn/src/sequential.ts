@@ -3,7 +3,7 @@
  * and Flatten. Sequential and ModuleList name their children by position (`0.weight`,
  * `1.bias`), exactly as PyTorch does, so their state dicts line up with PyTorch's.
  */
-import type { Tensor } from '@tsgrad/autograd';
+import { ArgumentError, type Tensor } from '@tsgrad/autograd';
 import { Module } from './module.js';
 
 /** A module whose forward maps one tensor to one tensor (what Sequential chains). */
@@ -17,6 +17,10 @@ export class Sequential extends Module {
 
   constructor(...layers: Array<Module & Layer>) {
     super();
+    for (const [i, layer] of layers.entries()) {
+      if (!(layer instanceof Module))
+        throw new ArgumentError('Sequential', `layer ${i} is not a Module, got ${String(layer)}`);
+    }
     this.layers = layers;
   }
 

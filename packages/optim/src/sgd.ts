@@ -50,6 +50,8 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   protected validate(o: SGDOptions): void {
     checkNonNegative('SGD', 'lr', o.lr);
     checkUnitInterval('SGD', 'momentum', o.momentum);
+    if (!Number.isFinite(o.dampening))
+      throw new RangeError(`SGD: dampening must be a finite number, got ${o.dampening}`);
     checkNonNegative('SGD', 'weightDecay', o.weightDecay);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new RangeError(

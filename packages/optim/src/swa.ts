@@ -12,7 +12,7 @@
  * Ref: Izmailov et al. 2018, "Averaging Weights Leads to Wider Optima and Better
  * Generalization", Algorithm 1.
  */
-import { noGrad, Tensor, zeros } from '@tsgrad/autograd';
+import { ArgumentError, noGrad, Tensor, zeros } from '@tsgrad/autograd';
 import { BatchNorm1d, BatchNorm2d, buffer, isBuffer, Module } from '@tsgrad/nn';
 import { type AnyOptimizer, check, LRScheduler, perGroup } from './schedulers/lrScheduler.js';
 
@@ -80,6 +80,8 @@ export class AveragedModel<M extends Module = Module> extends Module {
 
   constructor(model: M, options: AveragedModelOptions = {}) {
     super();
+    if (!(model instanceof Module))
+      throw new ArgumentError('AveragedModel', `expects a Module to average, got ${String(model)}`);
     this.module = deepCopy(model, new Map());
     this.avgFn = options.avgFn ?? null;
     this.multiAvgFn = options.multiAvgFn ?? null;

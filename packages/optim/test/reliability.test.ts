@@ -3,7 +3,7 @@ import { BatchNorm1d, Dropout, functional as F, Linear, ReLU, Sequential } from 
 import { describe, expect, it } from 'vitest';
 // @tsgrad/data is not a dependency of optim; the sources are imported directly for this test.
 import { DataLoader, TensorDataset } from '../../data/src/index.js';
-import { AdamW, clipGradNorm, OneCycleLR } from '../src/index.js';
+import { AdamW, AveragedModel, clipGradNorm, OneCycleLR, SGD } from '../src/index.js';
 
 /**
  * A full small training run where every source of randomness comes from the seed: init,
@@ -55,5 +55,26 @@ describe('determinism', () => {
 
   it('a different seed gives a different run (so the comparison above is not vacuous)', () => {
     expect(trainRun(43).losses).not.toEqual(trainRun(42).losses);
+  });
+});
+
+describe('validation gaps closed by the reliability audit', () => {
+  it('AveragedModel refuses something that is not a Module', () => {
+    expect(() => new AveragedModel(null as never)).toThrow(
+      /^AveragedModel: expects a Module to average, got null/,
+    );
+    expect(() => new AveragedModel({ forward: () => 1 } as never)).toThrow(
+      /^AveragedModel: expects a Module/,
+    );
+  });
+
+  it('SGD refuses a NaN dampening; Sequential refuses a layer that is not a Module', () => {
+    const w = tensor([1], { requiresGrad: true });
+    expect(() => new SGD([w], { lr: 0.1, momentum: 0.5, dampening: Number.NaN })).toThrow(
+      /^SGD: dampening must be a finite number, got NaN/,
+    );
+    expect(() => new Sequential(new ReLU(), 1 as never)).toThrow(
+      /^Sequential: layer 1 is not a Module, got 1/,
+    );
   });
 });

@@ -109,9 +109,14 @@ export function readIdxHeader(bytes: Uint8Array): IdxHeader {
  * meaning: MNIST images come out as 0…255 (see datasets/mnist.ts to scale them to [0, 1]).
  */
 export function readIdx(bytes: Uint8Array | ArrayBuffer, options: ReadIdxOptions = {}): Tensor {
+  const dtype = options.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new ArgumentError('readIdx', `unknown dtype '${String(dtype)}' (use 'float32' or 'float64')`);
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer))
+    throw new ArgumentError('readIdx', `expected a Uint8Array or an ArrayBuffer, got ${typeof bytes}`);
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const { type, shape, dataOffset } = readIdxHeader(u8);
-  const out = Tensor.empty(shape, options.dtype ?? 'float32');
+  const out = Tensor.empty(shape, dtype);
   const dst = out.data;
   const n = dst.length;
   const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
