@@ -61,8 +61,12 @@ export function main(opts: Partial<InitializationOptions> = {}) {
     for (const [name, scheme] of Object.entries(SCHEMES)) {
       results[activation]![name] = activationStats(x, scheme, activation, o.depth);
     }
-    const header = ['init', ...Array.from({ length: o.depth }, (_, l) => `std ${l + 1}`)];
-    const rows = Object.entries(results[activation]!).map(([name, s]) => [name, ...s.map((v) => v.std)]);
+    const header = ['init', ...Array.from({ length: o.depth }, (_, l) => `std ${l + 1}`), `mean ${o.depth}`];
+    const rows = Object.entries(results[activation]!).map(([name, s]) => [
+      name,
+      ...s.map((v) => v.std),
+      s.at(-1)!.mean,
+    ]);
     log(
       o,
       `\n${activation} network, ${o.depth} layers of ${width}: std of each layer's activations`,
@@ -81,13 +85,15 @@ export function main(opts: Partial<InitializationOptions> = {}) {
         })),
       },
       {
-        title: `${activation}: activation mean per layer`,
+        title: `${activation}: activation mean per layer (N(0, 1) left out: it explodes)`,
         xLabel: 'layer',
-        series: Object.entries(results[activation]!).map(([name, s]) => ({
-          name,
-          x: layers,
-          y: s.map((v) => v.mean),
-        })),
+        series: Object.entries(results[activation]!)
+          .filter(([name]) => name !== 'N(0, 1)')
+          .map(([name, s]) => ({
+            name,
+            x: layers,
+            y: s.map((v) => v.mean),
+          })),
       },
     );
   }
