@@ -9,6 +9,8 @@
  *      gets both contributions: ∂L/∂x = Σ over its uses),
  *   3. adds the result into `.grad` of each leaf that requires grad,
  *   4. frees the closures (and with them the saved tensors) unless `retainGraph`.
+ * Before each node's backward it checks that the node's tensors were not modified in place since
+ * recording (version counters, ops/inPlace.ts); anomaly mode (anomaly.ts) also scans for NaN/Inf.
  * Backward closures are written with tensor ops, so with `createGraph` the gradients are
  * themselves recorded and can be differentiated again.
  */
