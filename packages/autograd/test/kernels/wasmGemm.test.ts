@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setKernelBackend } from '../../src/index.js';
+import { getKernelBackend, setKernelBackend } from '../../src/index.js';
 import { gemm, gemmBlocked, gemmReference } from '../../src/kernels/gemm.js';
 import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
 import { simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
@@ -171,7 +171,9 @@ describe('gemmWasm', () => {
 });
 
 describe('gemm dispatch', () => {
-  afterEach(() => setKernelBackend('wasm'));
+  // The suite also runs with TSGRAD_KERNELS=js; leave the backend as it was.
+  const initial = getKernelBackend();
+  afterEach(() => setKernelBackend(initial));
 
   type Kernel = typeof gemm;
   /** C from one kernel on fixed random inputs (NT, accumulate, offset 1). */
@@ -192,6 +194,7 @@ describe('gemm dispatch', () => {
   }
 
   it("float32 products of 8³ or more run on gemmWasm under 'wasm', on gemmBlocked under 'js'", () => {
+    setKernelBackend('wasm');
     // gemmWasm sums in float32 and gemmBlocked in double, so on these inputs their last bits differ
     // and bitwise equality tells which one ran.
     expect(run(gemmWasm as Kernel, 'float32', 9, 10, 11)).not.toEqual(run(gemmBlocked, 'float32', 9, 10, 11));
