@@ -110,3 +110,55 @@ export function arbTensors(
     ),
   );
 }
+
+// ---- comparing with PyTorch ("golden" values) ---------------------------------------------
+
+/**
+ * A tensor as PyTorch reference scripts write it (tools/golden/common.py): flat row-major values,
+ * with NaN and ±Infinity spelled as strings so the JSON stays valid.
+ */
+export interface GoldenTensor {
+  shape: number[];
+  data: Array<number | 'NaN' | 'Infinity' | '-Infinity'>;
+}
+
+function decodeGolden(v: number | string): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+/** A golden tensor as a float64 (default) or float32 Tensor. */
+export function fromGolden(g: GoldenTensor, dtype: DType = 'float64'): Tensor {
+  const values = g.data.map(decodeGolden);
+  const data = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+  return new Tensor(data, g.shape);
+}
+
+/**
+ * Throws unless `actual` has the golden shape and |actual − expected| ≤ atol + rtol·|expected|
+ * everywhere (NaN matches NaN, ±Infinity must match exactly). The message names the first
+ * differing element, both values and the tolerances.
+ */
+export function expectCloseToGolden(
+  actual: Tensor,
+  expected: GoldenTensor,
+  rtol: number,
+  atol: number,
+  what = '',
+): void {
+  const label = what ? `${what}: ` : '';
+  if (actual.shape.length !== expected.shape.length || actual.shape.some((d, i) => d !== expected.shape[i])) {
+    throw new Error(
+      `${label}shape [${actual.shape.join(', ')}] differs from PyTorch's [${expected.shape.join(', ')}]`,
+    );
+  }
+  for (let i = 0; i < actual.size; i++) {
+    const a = actual.data[i]!;
+    const e = decodeGolden(expected.data[i]!);
+    const ok = Number.isNaN(e)
+      ? Number.isNaN(a)
+      : Number.isFinite(e)
+        ? Math.abs(a - e) <= atol + rtol * Math.abs(e)
+        : a === e;
+    if (!ok) throw new Error(`${label}element ${i}: got ${a}, PyTorch ${e} (rtol ${rtol}, atol ${atol})`);
+  }
+}

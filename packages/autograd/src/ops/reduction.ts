@@ -8,6 +8,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { argExtremeAlongDim, extremeToShape, sumToShape } from '../kernels/reduce.js';
 import { formatShape, normalizeDim, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { where } from './indexing.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
@@ -161,12 +162,15 @@ function varianceOf(op: string, x: Tensor, dim: Dims, options: VarianceOptions):
 }
 
 /**
- * Standard deviation over dims: y = √var(x) (same options as `variance`).
- *   backward (from sqrt and var): ∂L/∂x = ∂L/∂y · (x − x̄) / ((n − 1) · y)
- * Where y = 0 (all elements equal) the gradient is 0/0 = NaN, as in PyTorch.
+ * Standard deviation over dims: y = √v with v = var(x) (same options as `variance`).
+ *   backward: ∂L/∂v = ∂L/∂y / (2y), then through var: ∂L/∂x = ∂L/∂y · (x − x̄) / ((n − 1) · y)
+ * Where y = 0 (all elements equal) PyTorch defines the gradient as 0 rather than 0/0; so do we.
  */
 export function std(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
-  return varianceOf('std', x, dim, options).sqrt();
+  const v = varianceOf('std', x, dim, options);
+  const y = Tensor.empty(v.shape, v.dtype);
+  for (let i = 0; i < y.size; i++) y.data[i] = Math.sqrt(v.data[i]!);
+  return record('std', [v], y, (g) => [where(y.eq(0), 0, g.div(y.mul(2)))]);
 }
 
 /**
