@@ -22,8 +22,21 @@ function allocate(op: string, shape: Shape, options: TensorOptions): Tensor {
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
     throw new DTypeError(op, `unknown dtype '${String(dtype)}' (use 'float32' or 'float64')`);
-  return Tensor.empty(checkShape(op, shape), dtype);
+  const checked = checkShape(op, shape);
+  const n = checked.reduce((p, d) => p * d, 1);
+  // Typed arrays cannot hold more than 2³¹ − 1 elements on every engine; say so instead of V8's bare RangeError.
+  if (n > MAX_ELEMENTS) {
+    throw new ShapeError(
+      op,
+      `shape ${formatShape(checked)} has ${n} elements, more than the ${MAX_ELEMENTS} a tensor can hold`,
+      [checked],
+    );
+  }
+  return Tensor.empty(checked, dtype);
 }
+
+/** The largest element count a tensor may have (the typed-array limit common to JavaScript engines). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 function finish(t: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) t.requiresGrad = true;

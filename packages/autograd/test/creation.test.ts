@@ -210,3 +210,12 @@ describe('Tensor constructor', () => {
     );
   });
 });
+
+describe('creation: sizes beyond what a typed array can hold', () => {
+  it('arange and zeros name the op and the shape instead of a bare RangeError', () => {
+    expect(() => arange(0, 1e12)).toThrow(
+      /arange: shape \[1000000000000\] has 1000000000000 elements, more than/,
+    );
+    expect(() => zeros([65536, 65536])).toThrow(/zeros: shape \[65536, 65536\] has/);
+  });
+});

@@ -7,6 +7,7 @@ import {
   type Tensor,
   tensor,
 } from '@tsgrad/autograd';
+import { DataLoader, TensorDataset } from '@tsgrad/data';
 import {
   Dropout,
   functional as F,
@@ -18,8 +19,6 @@ import {
   saveSafetensors,
 } from '@tsgrad/nn';
 import { describe, expect, it } from 'vitest';
-// @tsgrad/data is not a dependency of optim; the sources are imported directly for this test.
-import { DataLoader, TensorDataset } from '../../data/src/index.js';
 import { Adam, loadCheckpoint, ReduceLROnPlateau, SGD, StepLR, saveCheckpoint } from '../src/index.js';
 
 /** A small classification problem: 64 points in 4-D, 3 classes from a fixed linear rule. */

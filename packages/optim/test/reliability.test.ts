@@ -1,8 +1,7 @@
 import { manualSeed, randn, tensor } from '@tsgrad/autograd';
+import { DataLoader, TensorDataset } from '@tsgrad/data';
 import { BatchNorm1d, Dropout, functional as F, Linear, ReLU, Sequential } from '@tsgrad/nn';
 import { describe, expect, it } from 'vitest';
-// @tsgrad/data is not a dependency of optim; the sources are imported directly for this test.
-import { DataLoader, TensorDataset } from '../../data/src/index.js';
 import { AdamW, AveragedModel, clipGradNorm, OneCycleLR, SGD } from '../src/index.js';
 
 /**
