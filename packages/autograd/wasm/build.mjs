@@ -12,7 +12,7 @@ import asc from 'assemblyscript/asc';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const sources = ['assembly/sgemm.ts'];
+const sources = ['assembly/sgemm.ts', 'assembly/elementwise.ts'];
 const outFile = join(here, '..', 'src', 'kernels', 'wasm', 'kernels.generated.ts');
 
 // -O3 with no runtime beyond the stub (the kernels never allocate), memory imported from the

@@ -28,6 +28,7 @@ export interface KernelExports {
     scratch: number,
   ): void;
   scratchBytes(): number;
+  relu(x: number, out: number, n: number): void;
 }
 
 /** Which implementation the kernels with a WebAssembly variant use. */
