@@ -29,7 +29,7 @@ import { Adam, OneCycleLR, SGD } from '@tsgrad/optim';
 import { SingleBar } from 'cli-progress';
 import { type CommonOptions, formatTable, isMain, log, outPath, parseOptions } from './lib/cli.js';
 import { saveFigure } from './lib/plot.js';
-import { digits, evaluate } from './lib/train.js';
+import { confusionMatrix, digits, evaluate } from './lib/train.js';
 
 export interface MnistOptions extends CommonOptions {
   model: 'cnn' | 'mlp';
@@ -188,21 +188,6 @@ export function main(opts: Partial<MnistOptions> = {}) {
     `curves:  ${outPath(o, `${name}.svg`)}`,
   );
   return { testAccuracy, history, confusion, seconds, cpuSeconds, weightsPath, model };
-}
-
-/** counts[true][predicted] over a labelled set. */
-function confusionMatrix(model: Sequential, data: { x: Tensor; y: Tensor }): number[][] {
-  const counts = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-  model.eval();
-  const n = data.x.shape[0]!;
-  noGrad(() => {
-    for (let start = 0; start < n; start += 500) {
-      const m = Math.min(500, n - start);
-      const predicted = model.forward(data.x.narrow(0, start, m)).argmax(1).data;
-      for (let i = 0; i < m; i++) counts[data.y.data[start + i]!]![predicted[i]!]! += 1;
-    }
-  });
-  return counts;
 }
 
 function curves(h: EpochRecord[], name: string) {

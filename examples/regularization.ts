@@ -86,16 +86,16 @@ export function main(opts: Partial<RegularizationOptions> = {}) {
     const model: Classifier =
       name === 'multitask'
         ? new Multitask(width)
-        : new Sequential(trunk(width, name === 'dropout' ? 0.3 : 0), new Linear(width, 10));
+        : new Sequential(trunk(width, name === 'dropout' ? 0.5 : 0), new Linear(width, 10));
     const weights = model.parameters().filter((p) => p.ndim === 2);
     const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
     const options: FitOptions = { epochs, batchSize, seed: s, loss: ce };
-    if (name === 'L1') options.loss = (z, y) => ce(z, y).add(F.l1Penalty(weights).mul(3e-5));
-    if (name === 'L2') options.loss = (z, y) => ce(z, y).add(F.l2Penalty(weights).mul(1e-3));
+    if (name === 'L1') options.loss = (z, y) => ce(z, y).add(F.l1Penalty(weights).mul(3e-4));
+    if (name === 'L2') options.loss = (z, y) => ce(z, y).add(F.l2Penalty(weights).mul(1e-2));
     if (name === 'label smoothing') options.loss = (z, y) => F.crossEntropy(z, y, { labelSmoothing: 0.2 });
     if (name === 'multitask')
       options.loss = (z, y) => ce(z, y).add((model as Multitask).auxiliaryLoss().mul(5));
-    if (name === 'input noise') options.transform = transforms.gaussianNoise(0.3, { seed: s });
+    if (name === 'input noise') options.transform = transforms.gaussianNoise(0.5, { seed: s });
     if (name === 'augmentation')
       options.transform = transforms.randomAffine({
         degrees: 15,
@@ -146,8 +146,8 @@ export function main(opts: Partial<RegularizationOptions> = {}) {
     o,
     `MLP 784-${width}-${width}-10 on ${n} digits, Adam, ${epochs} epochs; validation on ${valid.x.shape[0]} held-out digits`,
     formatTable(
-      ['regularizer', 'train acc', 'validation acc', 'gap'],
-      rows.map((r) => [r.name, r.trainAccuracy, r.validAccuracy, r.gap]),
+      ['regularizer', 'final train loss', 'train acc', 'validation acc', 'gap'],
+      rows.map((r) => [r.name, r.losses.at(-1)!, r.trainAccuracy, r.validAccuracy, r.gap]),
     ),
   );
   const plotPath = saveFigure(outPath(o, 'regularization.svg'), [

@@ -116,3 +116,20 @@ export function norm(t: Tensor): number {
   for (let i = 0; i < t.size; i++) acc += t.data[i]! * t.data[i]!;
   return Math.sqrt(acc);
 }
+
+/** counts[true][predicted] over a labelled set. */
+export function confusionMatrix(model: Classifier, data: Split, classes = 10): number[][] {
+  const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const wasTraining = model.training;
+  model.eval();
+  const n = data.x.shape[0]!;
+  noGrad(() => {
+    for (let start = 0; start < n; start += 500) {
+      const m = Math.min(500, n - start);
+      const predicted = model.forward(data.x.narrow(0, start, m)).argmax(1).data;
+      for (let i = 0; i < m; i++) counts[data.y.data[start + i]!]![predicted[i]!]! += 1;
+    }
+  });
+  model.train(wasTraining);
+  return counts;
+}
