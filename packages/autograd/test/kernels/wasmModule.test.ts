@@ -43,6 +43,12 @@ describe('WebAssembly kernel module', () => {
     expect(reserveF32(w, 16)).toBe(view);
   });
 
+  it('reserveF32 beyond the 4 GiB of a 32-bit memory names the fix', () => {
+    expect(() => reserveF32(wasmModule()!, 2 ** 33)).toThrow(
+      /cannot grow WebAssembly memory.*setKernelBackend\('js'\)/,
+    );
+  });
+
   it('alignUp rounds byte addresses up to 64', () => {
     expect([0, 1, 63, 64, 65].map(alignUp)).toEqual([0, 64, 64, 64, 128]);
   });

@@ -151,7 +151,16 @@ export function getKernelBackend(): KernelBackend {
  */
 export function reserveF32(w: WasmKernels, bytes: number): Float32Array {
   const have = w.memory.buffer.byteLength;
-  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+  if (bytes > have) {
+    try {
+      w.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+    } catch {
+      throw new RangeError(
+        `wasm kernels: cannot grow WebAssembly memory to ${bytes} bytes (limit 4 GiB); ` +
+          "setKernelBackend('js') runs the TypeScript kernels instead",
+      );
+    }
+  }
   if (f32View === null || f32View.buffer !== w.memory.buffer) f32View = new Float32Array(w.memory.buffer);
   return f32View;
 }
