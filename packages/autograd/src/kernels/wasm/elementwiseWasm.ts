@@ -19,3 +19,28 @@ export function reluWasm(x: Float32Array, out: Float32Array): void {
   w.exports.relu(ptr, ptr, n);
   out.set(heap.subarray(ptr >> 2, (ptr >> 2) + n));
 }
+
+/** The comparisons `compareScalarWasm` runs, in the order of their codes in the module. */
+const COMPARISONS = ['gt', 'ge', 'lt', 'le', 'eq', 'ne'] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+
+/**
+ * out[i] = 1 if (x[i] op s) else 0, op one of > ≥ < ≤ = ≠ (IEEE: NaN compares false, except ≠).
+ * Same contract as `binaryScalar(op, x, s, true, out)` in kernels/elementwise.ts, provided s is a
+ * float32 value (Math.fround(s) === s): the module compares in float32.
+ */
+export function compareScalarWasm(op: Comparison, x: Float32Array, s: number, out: Float32Array): void {
+  const w = wasmModule();
+  if (w === null) throw new Error('compareScalarWasm: WebAssembly SIMD is not available in this engine');
+  const n = out.length;
+  const ptr = w.heapBase;
+  const heap = reserveF32(w, ptr + 4 * n);
+  heap.set(x.length === n ? x : x.subarray(0, n), ptr >> 2);
+  w.exports.compareScalar(COMPARISONS.indexOf(op), ptr, s, ptr, n);
+  out.set(heap.subarray(ptr >> 2, (ptr >> 2) + n));
+}
+
+/** True for the ops `compareScalarWasm` runs. */
+export function isComparison(op: string): op is Comparison {
+  return (COMPARISONS as readonly string[]).includes(op);
+}

@@ -29,6 +29,7 @@ export interface KernelExports {
   ): void;
   scratchBytes(): number;
   relu(x: number, out: number, n: number): void;
+  compareScalar(op: number, x: number, s: number, out: number, n: number): void;
 }
 
 /** Which implementation the kernels with a WebAssembly variant use. */
