@@ -144,6 +144,7 @@ export function figure(panels: Panel[], columns = Math.min(panels.length, 3)): s
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${columns * W}" height="${rows * H}" font-family="sans-serif" font-size="11">`,
+    `<title>${esc(panels.map((p) => p.title).join('; '))}</title>`,
     ...groups,
     '</svg>',
     '',
