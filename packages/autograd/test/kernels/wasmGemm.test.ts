@@ -1,7 +1,7 @@
 /**
  * gemmWasm (WebAssembly SIMD: packed panels, 4×8 f32x4 micro-kernel) must equal gemmReference
  * on every size, transpose combination, offset and accumulate flag, including sizes that straddle
- * its blocks (MR = 4 rows, NR = 8 columns, KC = 256 depth, MC = 128 rows, NC = 1024 columns).
+ * its blocks (MR = 4 rows, NR = 8 columns, KC = 256 depth, MC = 64 rows, NC = 1024 columns).
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -115,12 +115,13 @@ describe('gemmWasm', () => {
   });
 
   it('equals gemmReference on sizes straddling the 4×8 tile and the KC/MC blocks', () => {
-    // m: 127/128/129 rows around MC, 131 = 32 tiles + 3; n: 7/9 around NR, 41 = 5 panels + 1;
-    // k: 255/256/257 around KC and 513 (three depth slices, the last of 1).
+    // m: 63/64/65 rows around MC, 129 = two blocks + 1, 131 = 32 tiles + 3;
+    // n: 7/9 around NR, 41 = 5 panels + 1; k: 255/256/257 around KC, 513 = three slices, the last of 1.
     const cases: [number, number, number][] = [
       [129, 41, 257],
-      [128, 9, 256],
-      [127, 7, 255],
+      [64, 9, 256],
+      [63, 7, 255],
+      [65, 8, 33],
       [131, 16, 513],
       [4, 8, 257],
     ];
