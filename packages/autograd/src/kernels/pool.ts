@@ -25,10 +25,79 @@ export interface PoolGeometry {
  * out[p, oy, ox] = max over the window; indices[…] = iy·w + ix of that maximum inside its plane.
  * As PyTorch (CPU): padding is never the maximum, the first of equal values wins, NaN wins.
  * A window with no pixel inside the image (possible with dilation) gives −∞ and index −1.
- * Perf: the in-image part of each window is clipped once (first row/column as a ceiling
- * division), so the inner loop has no bounds test.
+ * Perf: when every window lies inside the image (no padding, no dilation, floor mode: the usual
+ * case) `maxPool2dInterior` runs, with no clipping at all; otherwise the in-image part of each
+ * window is clipped once (first row/column as a ceiling division), so the inner loop has no
+ * bounds test. Measured on [64, 8, 28, 28], 2×2 windows, uniform random values (CPU time, best
+ * of 15, loaded machine): 3.6 ms clipped, 2.4 ms interior. The comparisons' branch mispredictions
+ * are most of that: on sorted values the same loop takes 0.6 ms.
  */
 export function maxPool2d(x: Float, out: Float, indices: Int32Array, g: PoolGeometry): void {
+  const { h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const inside = (oh - 1) * sh + (kh - 1) * dh < h && (ow - 1) * sw + (kw - 1) * dw < w;
+  if (ph === 0 && pw === 0 && inside) maxPool2dInterior(x, out, indices, g);
+  else maxPool2dClipped(x, out, indices, g);
+}
+
+/**
+ * maxPool2d when no window needs clipping. The running maximum starts at the window's first
+ * pixel; `v > best || Number.isNaN(v)` is the same rule as the clipped loop (later NaN wins, ties keep
+ * the first). 2×2 windows, the common case, are unrolled.
+ */
+function maxPool2dInterior(x: Float, out: Float, indices: Int32Array, g: PoolGeometry): void {
+  const { planes, h, w, kh, kw, sh, sw, dh, dw, oh, ow } = g;
+  const pair = kh === 2 && kw === 2 && dh === 1 && dw === 1;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = p * h * w;
+    for (let oy = 0; oy < oh; oy++) {
+      const rowStart = oy * sh * w;
+      for (let ox = 0; ox < ow; ox++) {
+        const first = rowStart + ox * sw;
+        let best = x[plane + first]!;
+        let bestIndex = first;
+        if (pair) {
+          const i01 = first + 1;
+          const i10 = first + w;
+          const i11 = i10 + 1;
+          const v01 = x[plane + i01]!;
+          const v10 = x[plane + i10]!;
+          const v11 = x[plane + i11]!;
+          if (v01 > best || Number.isNaN(v01)) {
+            best = v01;
+            bestIndex = i01;
+          }
+          if (v10 > best || Number.isNaN(v10)) {
+            best = v10;
+            bestIndex = i10;
+          }
+          if (v11 > best || Number.isNaN(v11)) {
+            best = v11;
+            bestIndex = i11;
+          }
+        } else {
+          for (let ki = 0; ki < kh; ki++) {
+            const row = first + ki * dh * w;
+            for (let kj = ki === 0 ? 1 : 0; kj < kw; kj++) {
+              const index = row + kj * dw;
+              const v = x[plane + index]!;
+              if (v > best || Number.isNaN(v)) {
+                best = v;
+                bestIndex = index;
+              }
+            }
+          }
+        }
+        out[o] = best;
+        indices[o] = bestIndex;
+        o++;
+      }
+    }
+  }
+}
+
+/** maxPool2d with each window clipped to the image (padding, dilation reaching out, ceil mode). */
+function maxPool2dClipped(x: Float, out: Float, indices: Int32Array, g: PoolGeometry): void {
   const { planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   let o = 0;
   for (let p = 0; p < planes; p++) {

@@ -102,6 +102,44 @@ describe('pool kernels', () => {
     );
   });
 
+  it('maxPool2d equals a window-by-window scan (ties keep the first, NaN wins; both paths)', () => {
+    // Values on a coarse grid (many ties) with some NaN; the scan below is PyTorch's rule.
+    fc.assert(
+      fc.property(arbGeometry, int(1, 1000), (g, seed) => {
+        const x = filled(g.planes * g.h * g.w, seed).map((v, i) =>
+          i % 7 === 3 ? Number.NaN : Math.round(v * 2),
+        );
+        const y = new Float64Array(g.planes * g.oh * g.ow);
+        const indices = new Int32Array(y.length);
+        maxPool2d(x, y, indices, g);
+        let o = 0;
+        for (let p = 0; p < g.planes; p++) {
+          for (let oy = 0; oy < g.oh; oy++) {
+            for (let ox = 0; ox < g.ow; ox++, o++) {
+              let best = Number.NEGATIVE_INFINITY;
+              let bestIndex = -1;
+              for (let ki = 0; ki < g.kh; ki++) {
+                for (let kj = 0; kj < g.kw; kj++) {
+                  const iy = oy * g.sh - g.ph + ki * g.dh;
+                  const ix = ox * g.sw - g.pw + kj * g.dw;
+                  if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                  const v = x[p * g.h * g.w + iy * g.w + ix]!;
+                  if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+                    best = v;
+                    bestIndex = iy * g.w + ix;
+                  }
+                }
+              }
+              expect(indices[o]).toBe(bestIndex);
+              expect(Object.is(y[o], best)).toBe(true);
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('avgPool2dBackward is the adjoint of avgPool2d (every divisor mode)', () => {
     fc.assert(
       fc.property(arbGeometry, int(1, 1000), fc.boolean(), fc.option(int(1, 5)), (g0, seed, cip, div) => {
