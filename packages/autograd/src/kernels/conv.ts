@@ -11,6 +11,9 @@
  * Measured on bench/conv.ts shapes: a direct 7-loop convolution (no col buffer) was 2–4× slower
  * than im2col + gemm even with one input channel, and one gemm over all samples at once (col
  * [k, n·oh·ow]) was no faster than one per sample, so the kernels keep the simple per-sample form.
+ * im2col costs as much as the gemm on the WebAssembly backend, so conv2dForward can keep every
+ * sample's columns (n blocks of colSize) for conv2dWeightGrad to reuse, as PyTorch's CPU
+ * convolution saves its `finput` columns for the backward.
  */
 import type { Float } from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -59,13 +62,15 @@ function validColumns(dx: number, sw: number, w: number, ow: number): [number, n
 }
 
 /**
- * Writes col [c·kh·kw, oh·ow] for the sample at x[xOffset…] (formula in the file header).
+ * Writes col [c·kh·kw, oh·ow] at col[colOffset…] for the sample at x[xOffset…] (formula in the
+ * file header).
  * Perf: the valid column range of each kernel column is computed once, so the inner copy loop
- * has no bounds test; rows of padding are zero-filled without reading x.
+ * has no bounds test; rows of padding are zero-filled without reading x; the copy walks one
+ * source and one destination index (stride 1 is the common case, ~10 % faster than ox·sw).
  */
-export function im2col(x: Float, xOffset: number, g: ConvGeometry, col: Float): void {
+export function im2col(x: Float, xOffset: number, g: ConvGeometry, col: Float, colOffset = 0): void {
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
-  let row = 0;
+  let row = colOffset;
   for (let ci = 0; ci < c; ci++) {
     const plane = xOffset + ci * h * w;
     for (let ki = 0; ki < kh; ki++) {
@@ -76,13 +81,15 @@ export function im2col(x: Float, xOffset: number, g: ConvGeometry, col: Float): 
           const iy = oy * sh - ph + ki * dh;
           const out = row + oy * ow;
           if (iy < 0 || iy >= h) {
-            for (let ox = 0; ox < ow; ox++) col[out + ox] = 0;
+            col.fill(0, out, out + ow);
             continue;
           }
-          const src = plane + iy * w + dx;
-          for (let ox = 0; ox < lo; ox++) col[out + ox] = 0;
-          for (let ox = lo; ox < hi; ox++) col[out + ox] = x[src + ox * sw]!;
-          for (let ox = hi; ox < ow; ox++) col[out + ox] = 0;
+          let d = out;
+          for (const end = out + lo; d < end; d++) col[d] = 0;
+          let src = plane + iy * w + dx + lo * sw;
+          if (sw === 1) for (const end = out + hi; d < end; d++, src++) col[d] = x[src]!;
+          else for (const end = out + hi; d < end; d++, src += sw) col[d] = x[src]!;
+          for (const end = out + ow; d < end; d++) col[d] = 0;
         }
         row += oh * ow;
       }
@@ -120,7 +127,9 @@ export function col2im(col: Float, g: ConvGeometry, x: Float, xOffset: number): 
 
 /**
  * out = x ⋆ weight (+ bias), per sample and group: im2col, then out_g = W_g · col_g.
- * `col` holds colSize(g) elements (unused for pointwise kernels); `bias` may be null.
+ * `col` holds colSize(g) elements, reused by every sample, or with `keepCols` n·colSize(g),
+ * where sample s's columns stay at s·colSize(g) for conv2dWeightGrad (unused for pointwise
+ * kernels); `bias` may be null.
  * Perf: one gemm per sample and group on the contiguous blocks (no packing); 1×1/stride-1
  * kernels skip im2col; the bias is added in a flat loop per output row.
  */
@@ -131,6 +140,7 @@ export function conv2dForward(
   out: Float,
   g: ConvGeometry,
   col: Float,
+  keepCols = false,
 ): void {
   const og = g.outC / g.groups;
   const k = (g.c / g.groups) * g.kh * g.kw;
@@ -138,9 +148,10 @@ export function conv2dForward(
   const inSize = g.c * g.h * g.w;
   const pointwise = isPointwise(g);
   for (let s = 0; s < g.n; s++) {
-    if (!pointwise) im2col(x, s * inSize, g, col);
+    const colOffset = keepCols ? s * colSize(g) : 0;
+    if (!pointwise) im2col(x, s * inSize, g, col, colOffset);
     const src = pointwise ? x : col;
-    const srcOffset = pointwise ? s * inSize : 0;
+    const srcOffset = pointwise ? s * inSize : colOffset;
     for (let gi = 0; gi < g.groups; gi++) {
       gemm(
         false,
@@ -209,9 +220,19 @@ export function conv2dInputGrad(
 
 /**
  * ∂L/∂W of conv2d: gradW_g = Σ over samples of gradOut_g · col_gᵀ. Overwrites gradW.
- * Perf: im2col once per sample; the sum over samples is gemm's `accumulate` flag.
+ * `col` is scratch of colSize(g) elements, or with `colsReady` the n·colSize(g) columns that
+ * conv2dForward kept for this x (then x is not read).
+ * Perf: im2col once per sample (none when the columns are ready); the sum over samples is
+ * gemm's `accumulate` flag.
  */
-export function conv2dWeightGrad(x: Float, gradOut: Float, gradW: Float, g: ConvGeometry, col: Float): void {
+export function conv2dWeightGrad(
+  x: Float,
+  gradOut: Float,
+  gradW: Float,
+  g: ConvGeometry,
+  col: Float,
+  colsReady = false,
+): void {
   const og = g.outC / g.groups;
   const k = (g.c / g.groups) * g.kh * g.kw;
   const l = g.oh * g.ow;
@@ -219,9 +240,9 @@ export function conv2dWeightGrad(x: Float, gradOut: Float, gradW: Float, g: Conv
   const pointwise = isPointwise(g);
   if (g.n === 0) gradW.fill(0);
   for (let s = 0; s < g.n; s++) {
-    if (!pointwise) im2col(x, s * inSize, g, col);
+    if (!pointwise && !colsReady) im2col(x, s * inSize, g, col);
     const src = pointwise ? x : col;
-    const srcOffset = pointwise ? s * inSize : 0;
+    const srcOffset = pointwise ? s * inSize : colsReady ? s * colSize(g) : 0;
     for (let gi = 0; gi < g.groups; gi++) {
       gemm(
         false,

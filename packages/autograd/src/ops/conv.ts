@@ -11,7 +11,7 @@
  * so ∂L/∂x = I(∂L/∂y, W) and ∂L/∂W = G(x, ∂L/∂y); differentiating the identity once more gives
  * the backward of I and G in terms of B, I and G.
  */
-import { record } from '../engine.js';
+import { isGradEnabled, record } from '../engine.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import * as convKernels from '../kernels/conv.js';
 import { type ConvGeometry, colSize, isPointwise } from '../kernels/conv.js';
@@ -65,8 +65,19 @@ function checkDTypes(op: string, tensors: ReadonlyArray<Tensor | null>): void {
   }
 }
 
+// One sample's im2col columns, reused across calls (they only grow); single-threaded, and every
+// kernel finishes with its columns before it returns, so one buffer per dtype is enough.
+let scratch32 = new Float32Array(0);
+let scratch64 = new Float64Array(0);
+
+/** A scratch col buffer of at least `size` elements (contents undefined). */
 function scratch(dtype: DType, size: number): Float {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  if (dtype === 'float64') {
+    if (scratch64.length < size) scratch64 = new Float64Array(size);
+    return scratch64;
+  }
+  if (scratch32.length < size) scratch32 = new Float32Array(size);
+  return scratch32;
 }
 
 /** Validates conv2d's arguments; returns its sizes. */
@@ -126,7 +137,9 @@ function convGeometry(x: Tensor, weight: Tensor, bias: Tensor | null, options: C
  *   forward:  y[n, o, i, j] = b[o] + Σ_{ci, ki, kj} W[o, ci, ki, kj] · x[n, g·cg + ci, i·sh − ph + ki·dh, j·sw − pw + kj·dw]
  *             (g = the group of output channel o, cg = c/groups; x is 0 in the padding)
  *   backward: ∂L/∂x = I(∂L/∂y, W)   ∂L/∂W = G(x, ∂L/∂y)   ∂L/∂b[o] = Σ_{n,i,j} ∂L/∂y[n, o, i, j]
- * Saves x and W. Kernels: im2col + gemm (kernels/conv.ts).
+ * Saves x and W, and, when W needs a gradient, x's im2col columns (n·c·kh·kw·oh·ow values), so
+ * the backward does not unroll x again (PyTorch's CPU convolution saves them too, as `finput`).
+ * Kernels: im2col + gemm (kernels/conv.ts).
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
   const b = bias ?? null;
@@ -135,12 +148,16 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 
 function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const y = Tensor.empty([g.n, g.outC, g.oh, g.ow], x.dtype);
-  const col = scratch(x.dtype, isPointwise(g) ? 0 : colSize(g));
-  convKernels.conv2dForward(x.data, weight.data, bias?.data ?? null, y.data, g, col);
+  const keep = weight.requiresGrad && isGradEnabled() && !isPointwise(g);
+  const size = isPointwise(g) ? 0 : colSize(g);
+  let cols: Float | null = null;
+  if (keep) cols = x.dtype === 'float64' ? new Float64Array(g.n * size) : new Float32Array(g.n * size);
+  const col = cols ?? scratch(x.dtype, size);
+  convKernels.conv2dForward(x.data, weight.data, bias?.data ?? null, y.data, g, col, keep);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('conv2d', inputs, y, (gradOut) => [
     x.requiresGrad ? convInputGrad(gradOut, weight, g) : null,
-    weight.requiresGrad ? convWeightGrad(x, gradOut, g) : null,
+    weight.requiresGrad ? convWeightGrad(x, gradOut, g, cols) : null,
     ...(bias === null ? [] : [bias.requiresGrad ? gradOut.sum([0, 2, 3]) : null]),
   ]);
 }
@@ -166,11 +183,12 @@ function convInputGrad(gradOut: Tensor, weight: Tensor, g: ConvGeometry): Tensor
  *   forward:  gradW_g = Σₙ gradOutₙ_g · im2col(xₙ)_gᵀ                     → [outC, c/groups, kh, kw]
  *   backward: for upstream v, ⟨v, G(x, g)⟩ = ⟨B(x, v), g⟩ = ⟨x, I(g, v)⟩, so
  *             ∂/∂x = I(g, v),   ∂/∂g = B(x, v) = conv2d(x, v)
+ * `cols`: x's im2col columns when conv2d kept them, else null (unrolled here).
  */
-function convWeightGrad(x: Tensor, gradOut: Tensor, g: ConvGeometry): Tensor {
+function convWeightGrad(x: Tensor, gradOut: Tensor, g: ConvGeometry, cols: Float | null = null): Tensor {
   const gradW = Tensor.empty([g.outC, g.c / g.groups, g.kh, g.kw], x.dtype);
-  const col = scratch(x.dtype, isPointwise(g) ? 0 : colSize(g));
-  convKernels.conv2dWeightGrad(x.data, gradOut.data, gradW.data, g, col);
+  const col = cols ?? scratch(x.dtype, isPointwise(g) ? 0 : colSize(g));
+  convKernels.conv2dWeightGrad(x.data, gradOut.data, gradW.data, g, col, cols !== null);
   return record('conv2dWeightGrad', [x, gradOut], gradW, (v) => [
     x.requiresGrad ? convInputGrad(gradOut, v, g) : null,
     gradOut.requiresGrad ? convForward(x, v, null, g) : null,

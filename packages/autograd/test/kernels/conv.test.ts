@@ -12,6 +12,7 @@ import {
   conv2dInputGrad,
   conv2dWeightGrad,
   im2col,
+  isPointwise,
 } from '../../src/kernels/conv.js';
 
 const int = (min: number, max: number) => fc.integer({ min, max });
@@ -126,6 +127,29 @@ describe('conv2d kernels', () => {
         expect(relClose(yg, dot(w, gw))).toBe(true);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("forward with keepCols leaves every sample's columns, and the weight grad from them is the same", () => {
+    fc.assert(
+      fc.property(arbGeometry, int(1, 1000), (g, seed) => {
+        const x = filled(g.n * g.c * g.h * g.w, seed);
+        const w = filled((g.outC * g.c * g.kh * g.kw) / g.groups, seed + 1);
+        const gy = filled(g.n * g.outC * g.oh * g.ow, seed + 2);
+        const y = new Float64Array(gy.length);
+        const yKept = new Float64Array(gy.length);
+        conv2dForward(x, w, null, y, g, new Float64Array(colSize(g)));
+        const cols = new Float64Array(g.n * colSize(g));
+        conv2dForward(x, w, null, yKept, g, cols, true);
+        expect([...yKept]).toEqual([...y]);
+        const gw = new Float64Array(w.length);
+        const gwKept = new Float64Array(w.length).fill(7);
+        conv2dWeightGrad(x, gy, gw, g, new Float64Array(colSize(g)));
+        // x is not read when the columns are ready: poison it to prove that.
+        conv2dWeightGrad(new Float64Array(x.length).fill(Number.NaN), gy, gwKept, g, cols, true);
+        if (!isPointwise(g)) expect([...gwKept]).toEqual([...gw]);
+      }),
+      { numRuns: 40 },
     );
   });
 
