@@ -35,6 +35,17 @@ export function relu(x: Float, out: Float): void {
   }
 }
 
+/**
+ * relu's backward in one pass: out[i] = gradOut[i] · [y[i] > 0] (y = relu's output).
+ * Perf: the mask is multiplied in as Number(y > 0), which V8 compiles without a branch: measured
+ * on 401,408 random-sign float32 values (CPU time, loaded machine), 1.0–1.6 ms, against 3–7 ms
+ * for `y > 0 ? g : 0` (a mispredicted branch per element) and 3.9 ms for the former
+ * gt-then-mul pair of kernels. gradOut NaN/±∞ times a 0 mask gives NaN, as the product did.
+ */
+export function reluBackward(gradOut: Float, y: Float, out: Float): void {
+  for (let i = 0; i < out.length; i++) out[i] = gradOut[i]! * Number(y[i]! > 0);
+}
+
 /** out[i] = x[i] if x[i] > 0, else slope · x[i]. */
 export function leakyRelu(x: Float, slope: number, out: Float): void {
   for (let i = 0; i < out.length; i++) {

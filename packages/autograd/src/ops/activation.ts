@@ -10,6 +10,7 @@ import { record } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import * as kernels from '../kernels/activation.js';
 import { unary } from '../kernels/elementwise.js';
+import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { erf, exp } from './unary.js';
 
@@ -27,7 +28,20 @@ function map(x: Tensor, kernel: (x: Tensor['data'], out: Tensor['data']) => void
  */
 export function relu(x: Tensor): Tensor {
   const y = map(x, kernels.relu);
-  return record('relu', [x], y, (g) => [g.mul(y.gt(0))]);
+  return record('relu', [x], y, (g) => [reluBackward(g, y)]);
+}
+
+/**
+ * relu's backward as one fused op: g · [y > 0]. With the mask fixed (it is piecewise constant,
+ * so y gets no gradient, as with g.mul(y.gt(0))) it is linear in g, so its backward is itself:
+ *   forward:  out = g · [y > 0]
+ *   backward: ∂L/∂g = ∂L/∂out · [y > 0]
+ */
+function reluBackward(g: Tensor, y: Tensor): Tensor {
+  if (!shapesEqual(g.shape, y.shape) || g.dtype !== y.dtype) return g.mul(y.gt(0));
+  const out = Tensor.empty(g.shape, g.dtype);
+  kernels.reluBackward(g.data, y.data, out.data);
+  return record('reluBackward', [g], out, (u) => [reluBackward(u, y)]);
 }
 
 /**

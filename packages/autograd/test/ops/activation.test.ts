@@ -101,6 +101,17 @@ function derivatives(op: (x: Tensor) => Tensor, values: number[]): [number[], nu
 }
 
 describe('activation backward', () => {
+  it("relu's fused backward is g·[y > 0] (NaN·0 stays NaN) and differentiable in g", () => {
+    const x = tensor([-1, 0, 2, 3], { ...F64, requiresGrad: true });
+    const g = tensor([Number.NaN, 6, 7, 8], { ...F64, requiresGrad: true });
+    relu(x).backward(g, { createGraph: true });
+    expect(Array.from(x.grad!.data)).toEqual([Number.NaN, 0, 7, 8]);
+    x.grad!.mul(tensor([1, 2, 3, 4], F64))
+      .sum()
+      .backward();
+    expect(Array.from(g.grad!.data)).toEqual([0, 0, 3, 4]);
+  });
+
   it("at 0: relu' = 0, leakyRelu' = slope, elu' = α (PyTorch's choices)", () => {
     expect(derivatives(relu, [-1, 0, 2])[0]).toEqual([0, 0, 1]);
     expect(derivatives((x) => leakyRelu(x, 0.2), [-1, 0, 2])[0]).toEqual([0.2, 0.2, 1]);
