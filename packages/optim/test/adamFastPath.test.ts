@@ -20,10 +20,7 @@ function run(
   const p = new Tensor(arr(init), [init.length], true);
   const opt = make(p, maximize);
   for (const g of grads) {
-    p.grad = new Tensor(
-      Arr.from(g, (x) => (maximize ? -x : x)),
-      [g.length],
-    );
+    p.grad = new Tensor(arr(g.map((x) => (maximize ? -x : x))), [g.length]);
     opt.step();
   }
   return p.data;
