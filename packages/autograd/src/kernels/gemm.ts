@@ -69,15 +69,13 @@ export function gemmReference(
 //    widened while packing and summed in double within each KC slice).
 //  - Index sums are `| 0`, so TurboFan drops their overflow checks; the micro-kernel steps two
 //    running indices instead of computing ao + p·MR (10–18 % faster in isolation).
-//  - Packing reads whichever direction of the source is contiguous: packing a non-transposed B
-//    (or a transposed A) panel by panel walks down columns, a new cache line per element, all
-//    mapping to one L1 set when the row length is a power of two.
+//  - Packing reads along whichever direction of the source is contiguous (see packPanels).
 //  - The A panel (KC×MR) is the one held in L1 across a row of tiles, so C is written along rows.
 
-/** Micro-tile height and width: 9 accumulators and 6 operands per step fit the registers. */
+/** Micro-tile height and width (packPanels assumes both are 3): 9 sums + 6 operands fit registers. */
 const MR = 3;
 const NR = 3;
-/** Depth of one slice: the packed KC×NR panel of B (6 KiB) stays in L1 across a row of tiles. */
+/** Depth of one slice: the packed KC×MR panel of A (6 KiB) stays in L1 across a row of tiles. */
 const KC = 256;
 /** Rows of A per packed block, a multiple of MR (MC×KC doubles = 240 KiB, in L2). */
 const MC = 120;
@@ -101,11 +99,14 @@ const edgeTile = new Float64Array(MR * NR);
  * Fast gemm, same contract as `gemmReference`.
  * Perf: packed A/B panels, 3×3 register-blocked micro-kernel, KC/MC/NC cache blocking, transposes
  * absorbed by packing, scratch reused (no allocation after the first call of a size). Measured
- * (Node 20, one core of the project's 2-core Xeon, CPU time, best of 5, while the machine was
- * shared with ~10 busy processes): 3.5–4.0 GFLOPS at N = 256 and 512, 3.0–3.6 at N = 1024, for
- * all four transpose combinations, float32 and float64; a 4×4 micro-kernel measured 3.2–3.5 and
- * `gemmReference` 0.5–0.8 under the same load. Tiny products and single rows or columns go to
- * `gemmSmall`. Benchmark: bench/ (W1) or a loop over gemmBlocked timed with process.cpuUsage.
+ * (Node 20, one core of the project's 2-core Xeon, CPU time, best of 3–12, float32, interleaved
+ * with the previous version in one process while another process loaded the other core): 2.1–3.2
+ * GFLOPS at N = 256, 2.0–3.2 at 512, 2.0–3.0 at 1024, all four transpose combinations, 10–15 %
+ * above the previous version (which measured 3.6–4.0 on an idle machine); float64 alike. The
+ * micro-kernel alone reaches 4.2–4.6 in its fastest runs, and the whole gemm about 10 % less
+ * (packing, edges); 3×4, 4×3, 4×4 and 2×6 tiles, a 2× unrolled depth loop, a Float32Array pack
+ * buffer for float32 and KC = 512 measured no better, and mixing float32 and float64 calls in one
+ * process no slower. Tiny products and single rows or columns go to `gemmSmall`. Benchmark: bench/ (W1) or a loop over gemmBlocked timed with process.cpuUsage.
  */
 export function gemmBlocked(
   transA: boolean,
@@ -141,12 +142,12 @@ export function gemmBlocked(
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packB(b, bOffset + pc * rsB + jc * csB, rsB, csB, kc, nc, pk, aSize);
+      packPanels(b, bOffset + pc * rsB + jc * csB, csB, rsB, nc, kc, pk, aSize);
       // The first depth slice overwrites C unless accumulating; later slices add to it.
       const add = accumulate || pc > 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packA(a, aOffset + ic * rsA + pc * csA, rsA, csA, mc, kc, pk);
+        packPanels(a, aOffset + ic * rsA + pc * csA, rsA, csA, mc, kc, pk, 0);
         for (let ir = 0; ir < mc; ir += MR) {
           const mr = Math.min(MR, mc - ir);
           for (let jr = 0; jr < nc; jr += NR) {
@@ -165,105 +166,56 @@ function roundUp(x: number, multiple: number): number {
 }
 
 /**
- * Packs the mc×kc block op(A)[i, p] = a[off + i·rs + p·cs] into row panels of MR: panel r0 holds
- * rows r0..r0+MR−1 at dst[r0·kc + p·MR + r], zero-padded past mc.
+ * Packs `count` rows of a block (row i, depth p at src[off + i·si + p·sp]) into panels of three
+ * rows: panel i0 holds rows i0..i0+2 at dst[at + i0·kc + p·3 + r], zero-padded past `count`. Packs
+ * A's mc×kc block (si, sp = row, column stride of op(A)) and B's kc×nc block read by columns (si,
+ * sp = column, row stride of op(B)), as MR = NR = 3.
  */
-function packA(
-  a: Float,
+function packPanels(
+  src: Float,
   off: number,
-  rs: number,
-  cs: number,
-  mc: number,
+  si: number,
+  sp: number,
+  count: number,
   kc: number,
-  dst: Float64Array,
-): void {
-  if (rs === 1) {
-    // A transposed (stored [k, m]): read each stored row contiguously, as in packB.
-    const full = mc - (mc % MR);
-    for (let p = 0; p < kc; p++) {
-      const src = off + p * cs;
-      let d = p * MR;
-      for (let r = 0; r < full; r += MR) {
-        dst[d] = a[src + r]!;
-        dst[d + 1] = a[src + r + 1]!;
-        dst[d + 2] = a[src + r + 2]!;
-        d += kc * MR;
-      }
-      if (full < mc) for (let r = full; r < full + MR; r++) dst[d + r - full] = r < mc ? a[src + r]! : 0;
-    }
-    return;
-  }
-  for (let r0 = 0; r0 < mc; r0 += MR) {
-    const base = r0 * kc;
-    if (r0 + MR <= mc) {
-      const s0 = off + r0 * rs;
-      const s1 = s0 + rs;
-      const s2 = s1 + rs;
-      for (let p = 0; p < kc; p++) {
-        const d = base + p * MR;
-        const q = p * cs;
-        dst[d] = a[s0 + q]!;
-        dst[d + 1] = a[s1 + q]!;
-        dst[d + 2] = a[s2 + q]!;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < MR; r++) {
-          dst[base + p * MR + r] = r0 + r < mc ? a[off + (r0 + r) * rs + p * cs]! : 0;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Packs the kc×nc block op(B)[p, j] = b[off + p·rs + j·cs] into column panels of NR: panel j0
- * holds columns j0..j0+NR−1 at dst[at + j0·kc + p·NR + j], zero-padded past nc.
- */
-function packB(
-  b: Float,
-  off: number,
-  rs: number,
-  cs: number,
-  kc: number,
-  nc: number,
   dst: Float64Array,
   at: number,
 ): void {
-  if (cs === 1) {
-    // B not transposed: read each row of the block contiguously and scatter it across panels
-    // (walking a column instead touches a new cache line per element, all in one L1 set at N = 1024).
-    const full = nc - (nc % NR);
+  const full = count - (count % 3);
+  if (si === 1) {
+    // Rows contiguous (non-transposed B, transposed A): read along them and scatter across panels;
+    // going panel by panel here would walk down columns, a new cache line per element, all in one
+    // L1 set when the row length is a power of two.
     for (let p = 0; p < kc; p++) {
-      const src = off + p * rs;
-      let d = at + p * NR;
-      for (let j = 0; j < full; j += NR) {
-        dst[d] = b[src + j]!;
-        dst[d + 1] = b[src + j + 1]!;
-        dst[d + 2] = b[src + j + 2]!;
-        d += kc * NR;
+      const s = off + p * sp;
+      let d = at + p * 3;
+      for (let i = 0; i < full; i += 3) {
+        dst[d] = src[s + i]!;
+        dst[d + 1] = src[s + i + 1]!;
+        dst[d + 2] = src[s + i + 2]!;
+        d += kc * 3;
       }
-      if (full < nc) for (let j = full; j < full + NR; j++) dst[d + j - full] = j < nc ? b[src + j]! : 0;
+      if (full < count) for (let i = full; i < full + 3; i++) dst[d + i - full] = i < count ? src[s + i]! : 0;
     }
     return;
   }
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    const base = at + j0 * kc;
-    if (j0 + NR <= nc) {
-      const s0 = off + j0 * cs;
-      const s1 = s0 + cs;
-      const s2 = s1 + cs;
+  for (let i0 = 0; i0 < count; i0 += 3) {
+    const base = at + i0 * kc;
+    if (i0 < full) {
+      const s0 = off + i0 * si;
+      const s1 = s0 + si;
+      const s2 = s1 + si;
       for (let p = 0; p < kc; p++) {
-        const d = base + p * NR;
-        const q = p * rs;
-        dst[d] = b[s0 + q]!;
-        dst[d + 1] = b[s1 + q]!;
-        dst[d + 2] = b[s2 + q]!;
+        const d = base + p * 3;
+        const q = p * sp;
+        dst[d] = src[s0 + q]!;
+        dst[d + 1] = src[s1 + q]!;
+        dst[d + 2] = src[s2 + q]!;
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        for (let j = 0; j < NR; j++) {
-          dst[base + p * NR + j] = j0 + j < nc ? b[off + p * rs + (j0 + j) * cs]! : 0;
+        for (let r = 0; r < 3; r++) {
+          dst[base + p * 3 + r] = i0 + r < count ? src[off + (i0 + r) * si + p * sp]! : 0;
         }
       }
     }
