@@ -180,10 +180,13 @@ export function binaryBroadcast(
   out: Float,
   outShape: Shape,
 ): void {
-  const rank = outShape.length;
-  const aStrides = broadcastStrides(aShape, outShape);
-  const bStrides = broadcastStrides(bShape, outShape);
-  const inner = rank === 0 ? 1 : outShape[rank - 1]!;
+  const { shape, aStrides, bStrides } = coalesce(
+    outShape,
+    broadcastStrides(aShape, outShape),
+    broadcastStrides(bShape, outShape),
+  );
+  const rank = shape.length;
+  const inner = rank === 0 ? 1 : shape[rank - 1]!;
   const sa = rank === 0 ? 0 : aStrides[rank - 1]!;
   const sb = rank === 0 ? 0 : bStrides[rank - 1]!;
   const rows = inner === 0 ? 0 : out.length / inner;
@@ -192,18 +195,54 @@ export function binaryBroadcast(
   let bBase = 0;
   for (let row = 0; row < rows; row++) {
     const o = row * inner;
-    binaryRow(op, a, aBase, sa, b, bBase, sb, out, o, inner);
+    // A row against one value of the other operand ([n, c, h, w] ∘ [c, 1, 1]) is a scalar loop.
+    if (sa === 1 && sb === 0 && inner > 16) {
+      binaryScalar(op, a.subarray(aBase, aBase + inner), b[bBase]!, true, out.subarray(o, o + inner));
+    } else if (sa === 0 && sb === 1 && inner > 16) {
+      binaryScalar(op, b.subarray(bBase, bBase + inner), a[aBase]!, false, out.subarray(o, o + inner));
+    } else {
+      binaryRow(op, a, aBase, sa, b, bBase, sb, out, o, inner);
+    }
     // Odometer over the outer dims: advance the last one, carry into the ones before it.
     for (let d = rank - 2; d >= 0; d--) {
       counter[d]!++;
       aBase += aStrides[d]!;
       bBase += bStrides[d]!;
-      if (counter[d]! < outShape[d]!) break;
-      aBase -= aStrides[d]! * outShape[d]!;
-      bBase -= bStrides[d]! * outShape[d]!;
+      if (counter[d]! < shape[d]!) break;
+      aBase -= aStrides[d]! * shape[d]!;
+      bBase -= bStrides[d]! * shape[d]!;
       counter[d] = 0;
     }
   }
+}
+
+/**
+ * Merges neighbouring dims that both operands walk the same way (each stride of dim i − 1 is
+ * stride i × size i, which holds for contiguous runs and for broadcast runs of stride 0), so
+ * [n, c, h, w] ∘ [c, 1, 1] becomes [n, c, h·w] with long inner rows.
+ */
+function coalesce(
+  outShape: Shape,
+  aStrides: number[],
+  bStrides: number[],
+): { shape: number[]; aStrides: number[]; bStrides: number[] } {
+  const shape: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < outShape.length; i++) {
+    const last = shape.length - 1;
+    const size = outShape[i]!;
+    if (last >= 0 && as[last] === aStrides[i]! * size && bs[last] === bStrides[i]! * size) {
+      shape[last] = shape[last]! * size;
+      as[last] = aStrides[i]!;
+      bs[last] = bStrides[i]!;
+    } else {
+      shape.push(size);
+      as.push(aStrides[i]!);
+      bs.push(bStrides[i]!);
+    }
+  }
+  return { shape, aStrides: as, bStrides: bs };
 }
 
 function binaryRow(
