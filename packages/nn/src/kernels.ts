@@ -76,6 +76,54 @@ export function channelNormalize(
 }
 
 /**
+ * BatchNorm's first-order backward for x viewed as [n, c, inner], with N = n·inner per channel:
+ *   ∂L/∂β_c = Σ g      ∂L/∂γ_c = Σ g·x̂
+ *   ∂L/∂x = s_c·γ_c·(g − Σg/N − x̂·Σg·x̂/N)     (γ = 1 when null)
+ * Writes the two sums per channel into sumG, sumGX and ∂L/∂x into gradX.
+ * Perf: two unit-stride passes per channel plane; float64 accumulators; no temporaries.
+ */
+export function channelNormBackward(
+  g: TypedArray,
+  xHat: TypedArray,
+  n: number,
+  c: number,
+  inner: number,
+  invStd: ArrayLike<number>,
+  gamma: TypedArray | null,
+  sumG: Float64Array,
+  sumGX: Float64Array,
+  gradX: TypedArray | null,
+): void {
+  sumG.fill(0);
+  sumGX.fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = (i * c + ch) * inner;
+      let a = 0;
+      let b = 0;
+      for (let j = 0; j < inner; j++) {
+        const gj = g[base + j]!;
+        a += gj;
+        b += gj * xHat[base + j]!;
+      }
+      sumG[ch] = sumG[ch]! + a;
+      sumGX[ch] = sumGX[ch]! + b;
+    }
+  }
+  if (gradX === null) return;
+  const count = n * inner;
+  for (let i = 0; i < n; i++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = (i * c + ch) * inner;
+      const k = invStd[ch]! * (gamma === null ? 1 : gamma[ch]!);
+      const meanG = sumG[ch]! / count;
+      const meanGX = sumGX[ch]! / count;
+      for (let j = 0; j < inner; j++) gradX[base + j] = k * (g[base + j]! - meanG - xHat[base + j]! * meanGX);
+    }
+  }
+}
+
+/**
  * Per-row mean and biased variance of x viewed as [rows, d] (two passes, as channelMeanVar).
  * Perf: unit-stride, float64 accumulators.
  */

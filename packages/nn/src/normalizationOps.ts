@@ -26,7 +26,13 @@ import {
   sizeOf,
   Tensor,
 } from '@tsgrad/autograd';
-import { channelMeanVar, channelNormalize, rowMeanVar, rowNormalize } from './kernels.js';
+import {
+  channelMeanVar,
+  channelNormalize,
+  channelNormBackward,
+  rowMeanVar,
+  rowNormalize,
+} from './kernels.js';
 
 export interface BatchNormOptions {
   /** Use batch statistics (and update the running ones, if given). Default false, as PyTorch. */
@@ -139,10 +145,38 @@ export function batchNorm(
     }
   }
 
-  const sSaved = new Tensor(x.dtype === 'float64' ? invStd : Float32Array.from(invStd), statShape);
+  // First-order backward (no createGraph): one fused kernel over the saved x̂ and 1/σ.
+  const fusedBackward = (gradOut: Tensor): Array<Tensor | null> => {
+    const sumG = new Float64Array(c);
+    const sumGX = new Float64Array(c);
+    const gradX = x.requiresGrad ? Tensor.empty(x.shape, x.dtype) : null;
+    const gamma = weight?.data ?? null;
+    channelNormBackward(
+      gradOut.data,
+      xHat.data,
+      n,
+      c,
+      inner,
+      invStd,
+      gamma,
+      sumG,
+      sumGX,
+      gradX?.data ?? null,
+    );
+    const perChannel = (sums: Float64Array) => {
+      const t = Tensor.empty([c], x.dtype);
+      t.data.set(sums);
+      return t;
+    };
+    const grads: Array<Tensor | null> = [gradX];
+    if (weight !== null) grads.push(weight.requiresGrad ? perChannel(sumGX) : null);
+    if (bias !== null) grads.push(bias.requiresGrad ? perChannel(sumG) : null);
+    return grads;
+  };
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return record(op, inputs, y, (gradOut) => {
-    const { xHat: xh, s } = isGradEnabled() ? differentiableStats(x, dims, count, eps) : { xHat, s: sSaved };
+    if (!isGradEnabled()) return fusedBackward(gradOut);
+    const { xHat: xh, s } = differentiableStats(x, dims, count, eps);
     const gHat = weight === null ? gradOut : gradOut.mul(weight.reshape(statShape));
     const grads: Array<Tensor | null> = [x.requiresGrad ? normGradInput(gHat, xh, s, dims, count) : null];
     if (weight !== null) grads.push(weight.requiresGrad ? gradOut.mul(xh).sum(dims) : null);
