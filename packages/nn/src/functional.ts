@@ -5,7 +5,9 @@
  *   import { functional as F } from '@tsgrad/nn';
  *   const loss = F.crossEntropy(F.linear(x, w, b), labels, { labelSmoothing: 0.1 });
  */
-import {
+
+// The activations and pooling ops are autograd's own, re-exported so `F` has them all.
+export {
   adaptiveAvgPool2d,
   avgPool2d,
   conv2d,
@@ -21,7 +23,6 @@ import {
   softplus,
   tanh,
 } from '@tsgrad/autograd';
-
 export { crossEntropy, nllLoss } from './crossEntropy.js';
 export { dropout } from './dropout.js';
 export { embedding } from './embedding.js';
@@ -37,19 +38,3 @@ export {
   smoothL1Loss,
 } from './losses.js';
 export { batchNorm, layerNorm } from './normalizationOps.js';
-export {
-  adaptiveAvgPool2d,
-  avgPool2d,
-  conv2d,
-  elu,
-  gelu,
-  leakyRelu,
-  logSoftmax,
-  maxPool2d,
-  relu,
-  sigmoid,
-  silu,
-  softmax,
-  softplus,
-  tanh,
-};
