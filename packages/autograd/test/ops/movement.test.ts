@@ -21,44 +21,13 @@ import {
 import { arbShape } from '@tsgrad/autograd/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { leaf, ravel, sizeOfShape, unravel } from './indexReference.js';
 
 const RUNS = { numRuns: 40 };
 
 // ---- reference helpers ----------------------------------------------------------------------
 
-function sizeOfShape(shape: Shape): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
-function unravel(p: number, shape: Shape): number[] {
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = p % shape[d]!;
-    p = Math.floor(p / shape[d]!);
-  }
-  return idx;
-}
-function ravel(idx: readonly number[], shape: Shape): number {
-  let p = 0;
-  for (let d = 0; d < shape.length; d++) p = p * shape[d]! + idx[d]!;
-  return p;
-}
-
 /** Deterministic float64 values in [−2, 2) from a seed (mulberry32). */
-function values(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let a = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 4 - 2;
-  }
-  return out;
-}
-function leaf(shape: Shape, seed: number, requiresGrad = true): Tensor {
-  return new Tensor(values(sizeOfShape(shape), seed), shape, requiresGrad);
-}
 
 /** Output position → [which input, flat offset in it]. */
 type SourceMap = (p: number) => [number, number];
