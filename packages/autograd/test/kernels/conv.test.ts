@@ -14,6 +14,7 @@ import {
   im2col,
   isPointwise,
 } from '../../src/kernels/conv.js';
+import { dot, filled, relClose } from './adjoint.js';
 
 const int = (min: number, max: number) => fc.integer({ min, max });
 
@@ -42,26 +43,6 @@ const arbGeometry: fc.Arbitrary<ConvGeometry> = fc
     const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
     return { n, c: cg * groups, h, w, outC: og * groups, groups, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
   });
-
-/** Deterministic pseudo-random values in [−1, 1) from a seed (a small LCG). */
-function filled(size: number, seed: number): Float64Array {
-  const a = new Float64Array(size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-// Two sums of the same products in different orders, in float64: rounding ≈ 1e-16·Σ|terms|.
-const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * (1 + Math.abs(a) + Math.abs(b));
 
 describe('im2col / col2im', () => {
   it('im2col writes x at the formula position, and 0 in the padding', () => {

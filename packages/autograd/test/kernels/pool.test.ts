@@ -14,6 +14,7 @@ import {
   maxPool2dScatter,
   type PoolGeometry,
 } from '../../src/kernels/pool.js';
+import { dot, filled, relClose } from './adjoint.js';
 
 const int = (min: number, max: number) => fc.integer({ min, max });
 
@@ -58,25 +59,6 @@ const arbGeometry: fc.Arbitrary<PoolGeometry> = fc
       ow: size(w, kw, sw, pw, dw),
     };
   });
-
-function filled(size: number, seed: number): Float64Array {
-  const a = new Float64Array(size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-// The same products summed in different orders, in float64.
-const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * (1 + Math.abs(a) + Math.abs(b));
 
 describe('pool kernels', () => {
   it('maxPool2d outputs x at its indices; scatter and gather are adjoint', () => {
