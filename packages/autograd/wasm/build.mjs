@@ -5,14 +5,18 @@
 //   node packages/autograd/wasm/build.mjs           rebuild and write the generated module
 //   node packages/autograd/wasm/build.mjs --check   rebuild in memory; exit 1 if the committed
 //                                                   module differs (CI runs this as check:wasm)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const sources = ['assembly/sgemm.ts', 'assembly/elementwise.ts'];
+// Every kernel file in assembly/, in name order (so the bytes do not depend on the directory listing).
+const sources = readdirSync(join(here, 'assembly'))
+  .filter((name) => name.endsWith('.ts'))
+  .sort()
+  .map((name) => `assembly/${name}`);
 const outFile = join(here, '..', 'src', 'kernels', 'wasm', 'kernels.generated.ts');
 
 // -O3 with no runtime beyond the stub (the kernels never allocate), memory imported from the
