@@ -67,6 +67,8 @@ export {
   gradgradcheck,
 } from './gradcheck.js';
 export { type ToDotOptions, toDot } from './graph.js';
+// Optimizer update kernels, for @tsgrad/optim (TypeScript and WebAssembly SIMD variants)
+export { type AdamCoefficients, adamUpdate, adamUpdateReference } from './kernels/optimizer.js';
 // Kernel backend: WebAssembly SIMD ('wasm', the default where available) or TypeScript ('js')
 export { getKernelBackend, type KernelBackend, setKernelBackend } from './kernels/wasm/module.js';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops/activation.js';

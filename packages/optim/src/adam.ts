@@ -1,4 +1,4 @@
-import type { Tensor, TypedArray } from '@tsgrad/autograd';
+import { adamUpdate, type Tensor, type TypedArray } from '@tsgrad/autograd';
 import {
   checkBetas,
   checkNonNegative,
@@ -88,7 +88,9 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
     const { expAvg: m, expAvgSq: v } = state;
     if (!amsgrad && !maximize && weightDecay === 0) {
-      adamPlain(p, g, m, v, beta1, beta2, stepSize, bc2Sqrt, eps, 1);
+      // The common case: the same update as the loop below, on autograd's kernel (WebAssembly
+      // SIMD for float32, one rounding per operation as PyTorch; kernels/optimizer.ts).
+      adamUpdate(p, g, m, v, { beta1, beta2, stepSize, bc2Sqrt, eps, decay: 1 });
       return;
     }
     if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLikeData(p);
@@ -135,7 +137,8 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
     const decay = 1 - lr * weightDecay;
     const { expAvg: m, expAvgSq: v } = state;
     if (!amsgrad && !maximize) {
-      adamPlain(p, g, m, v, beta1, beta2, stepSize, bc2Sqrt, eps, decay);
+      // The common case on autograd's kernel (see Adam.update).
+      adamUpdate(p, g, m, v, { beta1, beta2, stepSize, bc2Sqrt, eps, decay });
       return;
     }
     if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLikeData(p);
@@ -149,38 +152,5 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
       const denom = Math.sqrt(vMax[i]!) / bc2Sqrt + eps;
       p[i] = p[i]! + (-stepSize * m[i]!) / denom;
     }
-  }
-}
-
-/**
- * The common case of both updates (no AMSGrad, no maximize, no L2 penalty) as one branch-free
- * loop: the same arithmetic as the general loops above, in the same order, so the results are
- * bit-identical. `decay` is AdamW's θ·(1 − lr·λ), skipped when it is 1 (Adam).
- * Perf: one pass over four arrays, loop-invariant coefficients hoisted; bounded by one √ and
- * two divisions per element (kept, not turned into multiplications, to round as PyTorch does).
- */
-function adamPlain(
-  p: TypedArray,
-  g: TypedArray,
-  m: TypedArray,
-  v: TypedArray,
-  beta1: number,
-  beta2: number,
-  stepSize: number,
-  bc2Sqrt: number,
-  eps: number,
-  decay: number,
-): void {
-  const n = p.length;
-  const c1 = 1 - beta1;
-  const c2 = 1 - beta2;
-  const negStep = -stepSize;
-  if (decay !== 1) for (let i = 0; i < n; i++) p[i] = p[i]! * decay; // stored: rounds as PyTorch's mul_
-  for (let i = 0; i < n; i++) {
-    const d = g[i]!;
-    // Each buffer is stored, then read back, so float32 state rounds as PyTorch's does.
-    m[i] = m[i]! * beta1 + c1 * d;
-    v[i] = v[i]! * beta2 + c2 * d * d;
-    p[i] = p[i]! + (negStep * m[i]!) / (Math.sqrt(v[i]!) / bc2Sqrt + eps);
   }
 }

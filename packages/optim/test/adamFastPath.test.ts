@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { Adam, AdamW } from '../src/index.js';
 
 /**
- * Adam's and AdamW's common case (no AMSGrad, maximize or L2 penalty) runs a separate,
- * branch-free loop. It must be bit-identical to the general loop: `maximize` on the negated
+ * Adam's and AdamW's common case (no AMSGrad, maximize or L2 penalty) runs autograd's
+ * `adamUpdate` kernel; on these small buffers (below its WebAssembly threshold of 256) that is the
+ * TypeScript loop `adamUpdateReference` (the WebAssembly kernel is held to it in autograd's
+ * test/kernels/wasmOptimizer.test.ts). It must be bit-identical to the general loop: `maximize` on the negated
  * gradient takes the general loop with exactly the same d = −(−g) = g, so the two runs must
  * agree to the last bit, in both dtypes (float32 rounding of the stored state included).
  */

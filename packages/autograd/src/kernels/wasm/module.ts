@@ -30,6 +30,24 @@ export interface KernelExports {
   scratchBytes(): number;
   relu(x: number, out: number, n: number): void;
   compareScalar(op: number, x: number, s: number, out: number, n: number): void;
+  conv2dForward(geometry: number, x: number, weight: number, bias: number, out: number, col: number, scratch: number): void;
+  conv2dInputGrad(geometry: number, gradOut: number, weight: number, gradX: number, col: number, scratch: number): void;
+  conv2dWeightGrad(geometry: number, x: number, gradOut: number, gradW: number, col: number, scratch: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    negStep: number,
+    bc2Sqrt: number,
+    eps: number,
+    decay: number,
+  ): void;
 }
 
 /** Which implementation the kernels with a WebAssembly variant use. */

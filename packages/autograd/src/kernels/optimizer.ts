@@ -1,0 +1,66 @@
+/**
+ * Optimizer update kernels: the per-parameter loops of @tsgrad/optim's hottest updates, here beside
+ * the other kernels so that they can have a WebAssembly SIMD variant (kernels/wasm/).
+ */
+import type { Float } from './elementwise.js';
+import { useWasmKernels } from './wasm/module.js';
+import { adamUpdateWasm } from './wasm/optimizerWasm.js';
+
+/** The scalars of one Adam step: β₁, β₂, ε; stepSize = lr/(1 − β₁ᵗ); bc2Sqrt = √(1 − β₂ᵗ); decay = AdamW's 1 − lr·λ (1 for Adam). */
+export interface AdamCoefficients {
+  beta1: number;
+  beta2: number;
+  stepSize: number;
+  bc2Sqrt: number;
+  eps: number;
+  decay: number;
+}
+
+/**
+ * Below this many parameters the copies into WebAssembly memory and the call cost more than the
+ * SIMD update saves (measured: the loops tie near 64 elements).
+ */
+const WASM_MIN_PARAMS = 256;
+
+/**
+ * One step of Adam (no AMSGrad, no maximize, no L2 penalty) or AdamW (decay ≠ 1), in place on the
+ * parameters p, first moment m and second moment v, given the gradient g:
+ *   θ ← θ·decay;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − stepSize·m / (√v/bc2Sqrt + ε)
+ * Float32 buffers of at least WASM_MIN_PARAMS run on WebAssembly SIMD when that backend is selected
+ * (float32 arithmetic, one rounding per operation, as PyTorch's float32 kernels); everything else
+ * on `adamUpdateReference` (double-precision arithmetic, each buffer rounded when stored).
+ */
+export function adamUpdate(p: Float, g: Float, m: Float, v: Float, c: AdamCoefficients): void {
+  if (
+    p.length >= WASM_MIN_PARAMS &&
+    p instanceof Float32Array &&
+    g instanceof Float32Array &&
+    m instanceof Float32Array &&
+    v instanceof Float32Array &&
+    useWasmKernels()
+  ) {
+    adamUpdateWasm(p, g, m, v, c);
+  } else {
+    adamUpdateReference(p, g, m, v, c);
+  }
+}
+
+/**
+ * The TypeScript Adam/AdamW step (see `adamUpdate`): one pass over the four buffers, loop-invariant
+ * coefficients hoisted. Each buffer is stored, then read back, so float32 state rounds as PyTorch's
+ * does. Perf: bounded by one √ and two divisions per element (~12 ns per parameter on Node 20).
+ */
+export function adamUpdateReference(p: Float, g: Float, m: Float, v: Float, c: AdamCoefficients): void {
+  const { beta1, beta2, stepSize, bc2Sqrt, eps, decay } = c;
+  const n = p.length;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  const negStep = -stepSize;
+  if (decay !== 1) for (let i = 0; i < n; i++) p[i] = p[i]! * decay; // stored: rounds as PyTorch's mul_
+  for (let i = 0; i < n; i++) {
+    const d = g[i]!;
+    m[i] = m[i]! * beta1 + c1 * d;
+    v[i] = v[i]! * beta2 + c2 * d * d;
+    p[i] = p[i]! + (negStep * m[i]!) / (Math.sqrt(v[i]!) / bc2Sqrt + eps);
+  }
+}
