@@ -189,7 +189,7 @@ if (wants('W4')) {
   const d = chainData(1000);
   log(`W4 chain of ${d.ops} ops on ${d.x.length} elements, forward + backward`);
   const perOp: Metric = { unit: 'µs/op', value: (s) => (s * 1e6) / d.ops, higherIsBetter: false };
-  recordLosses('W4 ∂Σy/∂x₀', await runWorkload('W4 op overhead', perOp, (s) => s.chain(d), 4));
+  recordLosses('W4 Σy (forward)', await runWorkload('W4 op overhead', perOp, (s) => s.chain(d), 4));
 }
 
 const memory: MemoryResult[] = [];

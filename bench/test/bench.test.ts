@@ -68,7 +68,7 @@ describe('bench workloads: tsgrad agrees with tfjs-cpu', () => {
     expectClose(ours, theirs);
   });
 
-  it('W4 op chain: the same gradient', () => {
+  it('W4 op chain (forward + backward): the same value of Σy', () => {
     const d = chainData(30);
     const { ours, theirs } = twoRuns((s) => s.chain(d));
     expect(ours[0]![0]).not.toBe(0);

@@ -6,7 +6,7 @@
  * differentiate a gather, so Adam, SGD with momentum and the one-hot cross-entropy are written
  * here with its ops.
  */
-import { defaultDevice, grad, init, jit, lax, nn, numpy as np, tree, valueAndGrad } from '@jax-js/jax';
+import { defaultDevice, init, jit, lax, nn, numpy as np, tree, valueAndGrad } from '@jax-js/jax';
 import {
   ADAM,
   type ChainData,
@@ -210,13 +210,14 @@ export const jax: System = {
       scale.dispose();
       return h.sum();
     };
-    const eager = grad(f);
-    let compiled: ((v: Arr, s: Arr, c: Arr) => Arr) | null = null;
+    const eager = valueAndGrad(f);
+    let compiled: ((v: Arr, s: Arr, c: Arr) => [Arr, Arr]) | null = null;
     let note = 'jit';
     try {
-      const jitted = jit(grad(f));
-      const probe = jitted(x.ref, shift.ref, scale.ref);
-      probe.dataSync();
+      const jitted = jit(valueAndGrad(f));
+      const [value, gradient] = jitted(x.ref, shift.ref, scale.ref);
+      gradient.dataSync();
+      value.dataSync();
       compiled = jitted;
     } catch (e) {
       note = `eager (jit failed: ${String((e as Error).message).slice(0, 60)})`;
@@ -225,8 +226,9 @@ export const jax: System = {
     return {
       note,
       run() {
-        const r = g(x.ref, shift.ref, scale.ref);
-        return r.dataSync()[0]!;
+        const [value, gradient] = g(x.ref, shift.ref, scale.ref);
+        gradient.dataSync();
+        return value.dataSync()[0]!; // the forward value, compared across systems
       },
       dispose: () => disposeAll([shift, scale, x]),
     };

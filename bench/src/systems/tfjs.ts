@@ -145,10 +145,14 @@ function makeTfjs(name: string, backend: 'cpu' | 'wasm'): System {
         }
         return tf.sum(h);
       };
-      const gradient = tf.grad(f);
+      const valueAndGradient = tf.valueAndGrad(f);
       return {
         run() {
-          return tf.tidy(() => gradient(x).dataSync()[0]!);
+          return tf.tidy(() => {
+            const { value, grad } = valueAndGradient(x);
+            grad.dataSync();
+            return value.dataSync()[0]!;
+          });
         },
         dispose() {
           for (const t of [shift, scale, x]) t.dispose();
