@@ -77,8 +77,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const outShape = [...x.shape.slice(0, -1), outF];
   const dtype = resultDType(x, weight) === 'float64' || bias?.dtype === 'float64' ? 'float64' : 'float32';
   const y = Tensor.empty(outShape, dtype);
-  gemm(false, true, rows, outF, inF, x.data, 0, weight.data, 0, y.data, 0, false);
-  if (bias) addRowVector(y.data, bias.data, rows, outF);
+  // With a bias, every row of y starts as b (a block copy) and the product accumulates onto it,
+  // which the gemm's micro-kernel does as it stores C: no separate pass adding b over y.
+  if (bias) for (let r = 0; r < rows; r++) y.data.set(bias.data, r * outF);
+  gemm(false, true, rows, outF, inF, x.data, 0, weight.data, 0, y.data, 0, Boolean(bias));
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('linear', inputs, y, (g) => {
@@ -89,18 +91,6 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       ...(bias ? [bias.requiresGrad ? g2.sum(0) : null] : []),
     ];
   });
-}
-
-/** y[r, j] += v[j] for each of `rows` rows of width `cols`. */
-function addRowVector(
-  y: Float32Array | Float64Array,
-  v: Float32Array | Float64Array,
-  rows: number,
-  cols: number,
-): void {
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    for (let j = 0; j < cols; j++) y[o + j] = y[o + j]! + v[j]!;
-  }
 }
 
 /**
