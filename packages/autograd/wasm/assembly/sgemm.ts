@@ -53,20 +53,49 @@ export function sgemm(
   accumulate: i32,
   scratch: usize,
 ): void {
+  // Dense operands: the leading dimension of each stored matrix is its row length.
+  const lda = transA !== 0 ? m : k;
+  const ldb = transB !== 0 ? k : n;
+  sgemmStrided(transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate, scratch);
+}
+
+/**
+ * sgemm on sub-matrices: lda, ldb, ldc (in elements) are the row lengths of the stored A, B and C
+ * (A stored [m, lda] or, when transA, [k, lda]; likewise B), so a block of rows of C and the
+ * matching rows of op(A) can be computed alone. The worker threads (src/kernels/wasm/threads.ts)
+ * each take such a block, with their own scratch.
+ */
+export function sgemmStrided(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: i32,
+  scratch: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (accumulate === 0) memory.fill(c, 0, (<usize>m * <usize>n) << 2);
+    if (accumulate === 0) {
+      for (let i: i32 = 0; i < m; i++) memory.fill(c + ((<usize>i * <usize>ldc) << 2), 0, (<usize>n) << 2);
+    }
     return;
   }
   // op(A)[i, p] = a[i·rsA + p·csA];  op(B)[p, j] = b[p·rsB + j·csB]   (in elements)
-  const rsA: i32 = transA !== 0 ? 1 : k;
-  const csA: i32 = transA !== 0 ? m : 1;
-  const rsB: i32 = transB !== 0 ? 1 : n;
-  const csB: i32 = transB !== 0 ? k : 1;
+  const rsA: i32 = transA !== 0 ? 1 : lda;
+  const csA: i32 = transA !== 0 ? lda : 1;
+  const rsB: i32 = transB !== 0 ? 1 : ldb;
+  const csB: i32 = transB !== 0 ? ldb : 1;
   const pa: usize = scratch;
   const pb: usize = pa + <usize>(MC * KC * 4);
   const tile: usize = pb + <usize>(KC * NC * 4);
-  const ldc: usize = (<usize>n) << 2;
+  const ldcBytes: usize = (<usize>ldc) << 2;
 
   for (let jc: i32 = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
@@ -84,12 +113,12 @@ export function sgemm(
           for (let ir: i32 = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const aPanel = pa + <usize>(ir * kc * 4);
-            const cTile = c + <usize>(ic + ir) * ldc + ((<usize>(jc + jr)) << 2);
+            const cTile = c + <usize>(ic + ir) * ldcBytes + ((<usize>(jc + jr)) << 2);
             if (mr === MR && nr === NR) {
-              kernel4x8(kc, aPanel, bPanel, cTile, ldc, add);
+              kernel4x8(kc, aPanel, bPanel, cTile, ldcBytes, add);
             } else {
               kernel4x8(kc, aPanel, bPanel, tile, NR * 4, false);
-              copyEdge(tile, cTile, ldc, mr, nr, add);
+              copyEdge(tile, cTile, ldcBytes, mr, nr, add);
             }
           }
         }

@@ -5,11 +5,13 @@
  * Precondition: a, b, c are Float32Array; `wasmModule()` is not null (else this throws).
  *
  * Perf: copies A and B (and C when accumulating) into the module's memory, runs the packed,
- * 4×8 f32x4 register-blocked kernel of wasm/assembly/sgemm.ts, copies C back; the copies are
+ * 4×8 f32x4 register-blocked kernel of wasm/assembly/sgemm.ts (split across worker threads when
+ * `setKernelThreads` started some: threads.ts), copies C back; the copies are
  * O(mk + kn + mn) against the O(mnk) product. Sums are float32 (like tfjs and PyTorch on CPU),
  * unlike gemmBlocked, which sums float32 inputs in double within each depth slice.
  */
 import { alignUp, reserveF32, wasmModule } from './module.js';
+import { sgemmOnThreads } from './threads.js';
 
 export function gemmWasm(
   transA: boolean,
@@ -38,6 +40,8 @@ export function gemmWasm(
   heap.set(a.subarray(aOffset, aOffset + aLength), aPtr >> 2);
   heap.set(b.subarray(bOffset, bOffset + bLength), bPtr >> 2);
   if (accumulate) heap.set(c.subarray(cOffset, cOffset + cLength), cPtr >> 2);
-  w.exports.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aPtr, bPtr, cPtr, accumulate ? 1 : 0, w.scratch);
+  if (!sgemmOnThreads(w, transA, transB, m, n, k, aPtr, bPtr, cPtr, accumulate)) {
+    w.exports.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aPtr, bPtr, cPtr, accumulate ? 1 : 0, w.scratch);
+  }
   c.set(heap.subarray(cPtr >> 2, (cPtr >> 2) + cLength), cOffset);
 }

@@ -11,7 +11,7 @@
  * Tensors stay plain typed arrays: a kernel copies its inputs into the module's memory, runs, and
  * copies the result out. The memory only grows (to the largest product seen), and is reused.
  */
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels.generated.js';
 
 /** The functions the module exports (see wasm/assembly/*.ts); pointers are byte addresses. */
 export interface KernelExports {
@@ -28,11 +28,51 @@ export interface KernelExports {
     scratch: number,
   ): void;
   scratchBytes(): number;
+  sgemmStrided(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
   relu(x: number, out: number, n: number): void;
   compareScalar(op: number, x: number, s: number, out: number, n: number): void;
-  conv2dForward(geometry: number, x: number, weight: number, bias: number, out: number, col: number, scratch: number): void;
-  conv2dInputGrad(geometry: number, gradOut: number, weight: number, gradX: number, col: number, scratch: number): void;
-  conv2dWeightGrad(geometry: number, x: number, gradOut: number, gradW: number, col: number, scratch: number): void;
+  conv2dForward(
+    geometry: number,
+    x: number,
+    weight: number,
+    bias: number,
+    out: number,
+    col: number,
+    scratch: number,
+  ): void;
+  conv2dInputGrad(
+    geometry: number,
+    gradOut: number,
+    weight: number,
+    gradX: number,
+    col: number,
+    scratch: number,
+  ): void;
+  conv2dWeightGrad(
+    geometry: number,
+    x: number,
+    gradOut: number,
+    gradW: number,
+    col: number,
+    scratch: number,
+  ): void;
+  reluBackward(gradOut: number, y: number, out: number, n: number): void;
+  maxPool2d(geometry: number, x: number, out: number, indices: number): void;
+  maxPool2dScatter(geometry: number, gradOut: number, indices: number, gradX: number): void;
   adamStep(
     p: number,
     g: number,
@@ -99,13 +139,30 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function instantiate(module: WebAssembly.Module): WasmKernels {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+/**
+ * Instantiates the kernels on `memory` (a fresh one by default). `threadScratches` more scratch
+ * areas are laid out after the first, one per worker thread (threads.ts), before the operands.
+ */
+export function instantiate(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory = new WebAssembly.Memory({ initial: 1 }),
+  threadScratches = 0,
+): WasmKernels {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const scratch = ALIGN;
-  const heapBase = alignUp(scratch + exports.scratchBytes());
+  const heapBase = alignUp(scratch + (1 + threadScratches) * alignUp(exports.scratchBytes()));
   return { exports, memory, scratch, heapBase };
+}
+
+/** Replaces the loaded kernels (threads.ts installs its shared-memory instance this way). */
+export function installKernels(kernels: WasmKernels): void {
+  loaded = kernels;
+}
+
+/** The kernels' WebAssembly bytes: the plain module, or the one whose memory is shared. */
+export function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  return decodeBase64(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64);
 }
 
 function load(): WasmKernels | null {

@@ -1,0 +1,84 @@
+/**
+ * setKernelThreads (@tsgrad/autograd/node): the WebAssembly gemm split across worker threads gives
+ * exactly the single-threaded result (each element of C is summed by one thread, in the same order),
+ * for row splits and column splits, every transpose combination, accumulate, sizes that do not
+ * divide into whole tiles, and a product large enough to grow the shared memory after the start;
+ * the other WebAssembly kernels keep working on the shared memory; bad counts are clear errors.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { matmul, Tensor } from '../../src/index.js';
+import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
+import { wasmModule } from '../../src/kernels/wasm/module.js';
+import { kernelThreads, setKernelThreads } from '../../src/node.js';
+
+function product(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  seed: number,
+  acc: boolean,
+) {
+  let s = seed;
+  const rand = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  };
+  const a = Float32Array.from({ length: m * k }, rand);
+  const b = Float32Array.from({ length: k * n }, rand);
+  const c = Float32Array.from({ length: m * n }, rand);
+  gemmWasm(transA, transB, m, n, k, a, 0, b, 0, c, 0, acc);
+  return c;
+}
+
+describe.runIf(wasmModule() !== null)('setKernelThreads', () => {
+  afterAll(() => setKernelThreads(1));
+
+  it('splits large products across threads with bit-identical results', () => {
+    const shape = fc.record({
+      transA: fc.boolean(),
+      transB: fc.boolean(),
+      // at least 64³ multiply-adds in most cases, so the split really happens; m < n gives column splits
+      m: fc.integer({ min: 1, max: 150 }),
+      n: fc.integer({ min: 1, max: 150 }),
+      k: fc.integer({ min: 30, max: 200 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+      acc: fc.boolean(),
+    });
+    const cases = fc.sample(shape, { numRuns: 25, seed: 7 });
+    cases.push({ transA: false, transB: true, m: 260, n: 1030, k: 300, seed: 3, acc: false }); // grows memory
+    cases.push({ transA: true, transB: false, m: 3, n: 700, k: 257, seed: 4, acc: true }); // column split
+    setKernelThreads(1);
+    const single = cases.map((c) => product(c.transA, c.transB, c.m, c.n, c.k, c.seed, c.acc));
+    setKernelThreads(2);
+    expect(kernelThreads()).toBe(2);
+    cases.forEach((c, i) => {
+      const threaded = product(c.transA, c.transB, c.m, c.n, c.k, c.seed, c.acc);
+      expect(threaded, JSON.stringify(c)).toEqual(single[i]);
+    });
+  });
+
+  it('keeps the ops working on the shared memory (matmul, relu, Adam-sized buffers)', () => {
+    setKernelThreads(2);
+    const x = new Tensor(
+      Float32Array.from({ length: 96 * 80 }, (_, i) => Math.sin(i)),
+      [96, 80],
+    );
+    const w = new Tensor(
+      Float32Array.from({ length: 80 * 70 }, (_, i) => Math.cos(i)),
+      [80, 70],
+    );
+    const threaded = matmul(x, w).relu().toArray();
+    setKernelThreads(1);
+    expect(kernelThreads()).toBe(1);
+    expect(matmul(x, w).relu().toArray()).toEqual(threaded);
+  });
+
+  it('rejects counts that are not whole numbers in [1, 64]', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, 65]) {
+      expect(() => setKernelThreads(bad)).toThrow(/setKernelThreads: count must be an integer in \[1, 64\]/);
+    }
+  });
+});
