@@ -60,26 +60,36 @@ export function gemmReference(
 // beyond the pack itself (no transposed copy of a whole matrix), and the micro-kernel always walks
 // two small contiguous panels.
 //
-// V8-specific choices, each measured on Node 20 (TurboFan):
-//  - A 3×3 tile, not the 4×4 of BLAS textbooks. Doubles live in the 16 SSE registers (one kept as
-//    scratch); 16 accumulators + 8 operands spill to the stack on every step, while 9 + 6 nearly
-//    fit. 3×3 ran ~20 % faster than 4×4 and ~10 % faster than 2×4 or 4×2.
-//  - Both packed blocks share one Float64Array: one map check and one bounds/base load per array
-//    in the loop instead of two, and one array type whatever the dtype (float32 inputs are
-//    widened while packing and summed in double within each KC slice).
+// V8-specific choices, each measured on Node 20 (TurboFan, V8 11.3), reading its machine code
+// (node --print-opt-code --print-opt-code-filter=microKernel) and timing A/B in one process:
+//  - The packed panels live in a plain JS array of doubles (PACKED_DOUBLE_ELEMENTS), not a
+//    Float64Array. A typed-array load costs five instructions in the loop (index, sign extension,
+//    bounds check, data pointer = base + external pointer, load); a double-array load costs three
+//    (index, 32-bit bounds check, load with the offset folded into the address). The 3×3 loop went
+//    from 67 to 54 instructions per step and the gemm got 15–28 % faster. The array is created
+//    packed and only ever holds numbers (packing never reads past its source), so its elements kind
+//    never changes.
+//  - A 3×3 tile, not the 4×4 of BLAS textbooks. Doubles live in 15 usable SSE registers, and
+//    TurboFan's scheduler emits a step as: all loads, then all multiplies, then all adds, so
+//    MR·NR products are live beside MR·NR sums. 3×3 spills four sums (a store and a folded load
+//    each); 4×4, 3×4, 2×6 and a 2× unrolled depth loop spill far more and ran 0–10 % slower
+//    (2×4 ties 3×3).
+//  - Both packed blocks share one array: one map check and one elements/length load per step.
 //  - Index sums are `| 0`, so TurboFan drops their overflow checks; the micro-kernel steps two
 //    running indices instead of computing ao + p·MR (10–18 % faster in isolation).
+//  - Blocks are cut into near-equal parts (k = 784 → 4 slices of 196, not 256, 256, 256, 16; n =
+//    1024 → 2 column blocks, not 510, 510, 4), so no thin last slice pays a whole pass over C.
 //  - Packing reads along whichever direction of the source is contiguous (see packPanels).
 //  - The A panel (KC×MR) is the one held in L1 across a row of tiles, so C is written along rows.
 
-/** Micro-tile height and width (packPanels assumes both are 3): 9 sums + 6 operands fit registers. */
+/** Micro-tile height and width (packPanels assumes both are 3): 9 sums + 6 operands. */
 const MR = 3;
 const NR = 3;
-/** Depth of one slice: the packed KC×MR panel of A (6 KiB) stays in L1 across a row of tiles. */
+/** Most depth per slice: the packed KC×MR panel of A (6 KiB) stays in L1 across a row of tiles. */
 const KC = 256;
-/** Rows of A per packed block, a multiple of MR (MC×KC doubles = 240 KiB, in L2). */
+/** Most rows of A per packed block, a multiple of MR (MC×KC doubles = 240 KiB, in L2). */
 const MC = 120;
-/** Columns of B per packed block, a multiple of NR (KC×NC doubles ≈ 1 MiB, in L2). */
+/** Most columns of B per packed block, a multiple of NR (KC×NC doubles ≈ 1 MiB, in L2). */
 const NC = 510;
 /**
  * Up to this many multiply-adds (m·n·k) the plain loops of `gemmSmall` beat packing; measured on
@@ -89,24 +99,28 @@ const NC = 510;
  */
 const SMALL_WORK = 5 * 5 * 5;
 
-// Scratch reused across calls; it only grows. Packed A at [0, aSize), packed B after it.
+// Scratch reused across calls, allocated on first use (about 15 ms for its 161,280 doubles); it
+// never needs to grow past (MC + NC)·KC. Packed A at [0, aSize), packed B after it.
 // Single-threaded JS, so sharing it is safe.
-let packed = new Float64Array(MC * KC + KC * NC);
+let packed: number[] = [];
 /** One micro-tile, used only for partial tiles at the right and bottom edges of C. */
 const edgeTile = new Float64Array(MR * NR);
 
+/** A JS array of `size` doubles; Array.from makes it PACKED_DOUBLE_ELEMENTS (`new Array(n)` is holey). */
+function newPackBuffer(size: number): number[] {
+  return Array.from({ length: size }, () => 0.5);
+}
+
 /**
  * Fast gemm, same contract as `gemmReference`.
- * Perf: packed A/B panels, 3×3 register-blocked micro-kernel, KC/MC/NC cache blocking, transposes
- * absorbed by packing, scratch reused (no allocation after the first call of a size). Measured
- * (Node 20, one core of the project's 2-core Xeon, CPU time, best of 3–12, float32, interleaved
- * with the previous version in one process while another process loaded the other core): 2.1–3.2
- * GFLOPS at N = 256, 2.0–3.2 at 512, 2.0–3.0 at 1024, all four transpose combinations, 10–15 %
- * above the previous version (which measured 3.6–4.0 on an idle machine); float64 alike. The
- * micro-kernel alone reaches 4.2–4.6 in its fastest runs, and the whole gemm about 10 % less
- * (packing, edges); 3×4, 4×3, 4×4 and 2×6 tiles, a 2× unrolled depth loop, a Float32Array pack
- * buffer for float32 and KC = 512 measured no better, and mixing float32 and float64 calls in one
- * process no slower. Tiny products and single rows or columns go to `gemmSmall`. Benchmark: bench/ (W1) or a loop over gemmBlocked timed with process.cpuUsage.
+ * Perf: packed A/B panels in a JS double array, 3×3 register-blocked micro-kernel, near-equal
+ * KC/MC/NC cache blocks, transposes absorbed by packing, scratch reused (no allocation after the
+ * first call). Measured (Node 20, float32, wall time of 20 ms windows, 20–30 rounds alternating
+ * with the previous version in one process; the host gives this core about half its speed in a
+ * typical window, so the best window is quoted and the per-round ratio decides A/B): best 5.1–5.2
+ * GFLOPS at N = 512 for all four transpose combinations, 4.0–5.2 at the MLP shapes, per-round
+ * median 15–30 % above the Float64Array version (best 4.5). Tiny products and single rows or
+ * columns go to `gemmSmall`. Benchmark: bench/ (W1) or a loop over gemmBlocked as above.
  */
 export function gemmBlocked(
   transA: boolean,
@@ -132,21 +146,24 @@ export function gemmBlocked(
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
   const csB = transB ? k : 1;
-  const kcMax = Math.min(KC, k);
-  const aSize = roundUp(Math.min(MC, m), MR) * kcMax;
-  const bSize = roundUp(Math.min(NC, n), NR) * kcMax;
-  if (packed.length < aSize + bSize) packed = new Float64Array(aSize + bSize);
+  // Near-equal blocks of at most KC, MC, NC (MC, NC rounded up to whole panels).
+  const kcStep = Math.ceil(k / Math.ceil(k / KC));
+  const mcStep = roundUp(Math.ceil(m / Math.ceil(m / MC)), MR);
+  const ncStep = roundUp(Math.ceil(n / Math.ceil(n / NC)), NR);
+  const aSize = mcStep * kcStep;
+  const bSize = ncStep * kcStep;
+  if (packed.length < aSize + bSize) packed = newPackBuffer(Math.max(aSize + bSize, (MC + NC) * KC));
   const pk = packed;
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = Math.min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
+  for (let jc = 0; jc < n; jc += ncStep) {
+    const nc = Math.min(ncStep, n - jc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = Math.min(kcStep, k - pc);
       packPanels(b, bOffset + pc * rsB + jc * csB, csB, rsB, nc, kc, pk, aSize);
       // The first depth slice overwrites C unless accumulating; later slices add to it.
       const add = accumulate || pc > 0;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = Math.min(MC, m - ic);
+      for (let ic = 0; ic < m; ic += mcStep) {
+        const mc = Math.min(mcStep, m - ic);
         packPanels(a, aOffset + ic * rsA + pc * csA, rsA, csA, mc, kc, pk, 0);
         for (let ir = 0; ir < mc; ir += MR) {
           const mr = Math.min(MR, mc - ir);
@@ -178,7 +195,7 @@ function packPanels(
   sp: number,
   count: number,
   kc: number,
-  dst: Float64Array,
+  dst: number[],
   at: number,
 ): void {
   const full = count - (count % 3);
@@ -229,7 +246,7 @@ function packPanels(
  */
 function microKernel(
   kc: number,
-  pk: Float64Array,
+  pk: number[],
   ao: number,
   bo: number,
   c: Float,
