@@ -1,6 +1,7 @@
 /**
  * tsgrad's benchmark suite: the same workloads, shapes, data and initial weights on tsgrad,
- * TensorFlow.js (CPU and WASM backends) and jax-js (Wasm + jit), in one run.
+ * TensorFlow.js (CPU and WASM backends) and jax-js (Wasm + jit), in one run; tsgrad three ways
+ * (WebAssembly kernels on one thread, TypeScript kernels, WebAssembly with the gemm on two threads).
  *
  *   pnpm bench            full run (about 10 minutes on 2 cores)
  *   pnpm bench --quick    fewer samples and W5 steps
@@ -13,7 +14,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
+import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
 import { fmt, measure, type Stats, type TimingOptions, table } from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { SYSTEMS } from './systems/index.js';
@@ -37,6 +40,12 @@ const W5_STEPS = quick ? 100 : 1000;
 const W5_SECONDS = quick ? 10 : 60;
 const SGEMM_SIZES = [128, 256, 512, 1024];
 
+/** A row's targets: `js` on tsgrad-js (issue 8), `wasm` on tsgrad (issue 9). */
+interface Targets {
+  js?: number;
+  wasm?: number;
+}
+
 /** How one cell of the main table turns seconds per call into the unit shown. */
 interface Metric {
   unit: string;
@@ -49,8 +58,8 @@ const ms: Metric = { unit: 'ms/step', value: (s) => s * 1e3, higherIsBetter: fal
 interface Row {
   workload: string;
   metric: Metric;
-  /** tsgrad's target in the row's unit (issue 8). */
-  target?: number;
+  /** tsgrad's targets in the row's unit: issue 8's for the TypeScript kernels, issue 9's for the default (WebAssembly) ones. */
+  target?: Targets;
   results: Map<string, Stats | string>;
 }
 
@@ -67,7 +76,7 @@ async function runWorkload(
   workload: string,
   metric: Metric,
   build: (s: System) => Runner,
-  target?: number,
+  target?: Targets,
 ): Promise<Map<string, number | string>> {
   const row: Row = { workload, metric, results: new Map(), ...(target === undefined ? {} : { target }) };
   const first = new Map<string, number | string>();
@@ -113,14 +122,19 @@ function ratio(row: Row, other: string): string {
   return `${fmt(a.median / b.median)}×`;
 }
 
-/** Issue 8's targets are for the TypeScript kernels, so they are checked on tsgrad-js. */
-function targetCell(row: Row): string {
-  if (row.target === undefined) return '';
-  const s = row.results.get('tsgrad-js');
-  const bound = `${row.metric.higherIsBetter ? '≥' : '≤'} ${row.target}`;
+/**
+ * Issue 8's targets are for the TypeScript kernels, so they are checked on tsgrad-js; issue 9's are
+ * for the WebAssembly kernels on one thread, checked on tsgrad.
+ */
+function targetCell(row: Row, which: keyof Targets): string {
+  const target = row.target?.[which];
+  if (target === undefined) return '';
+  const s = row.results.get(which === 'js' ? 'tsgrad-js' : 'tsgrad');
+  const bound = `${row.metric.higherIsBetter ? '≥' : '≤'} ${target}`;
+  if (s === undefined) return `${bound} (not run)`;
   if (typeof s !== 'object') return `${bound} ✗`;
   const v = row.metric.value(s.median);
-  const met = row.metric.higherIsBetter ? v >= row.target : v <= row.target;
+  const met = row.metric.higherIsBetter ? v >= target : v <= target;
   return `${bound} ${met ? '✓' : '✗'}`;
 }
 
@@ -141,37 +155,63 @@ if (wants('W1')) {
   for (const n of SGEMM_SIZES) {
     const d = sgemmData(n);
     const gflops: Metric = { unit: 'GFLOPS', value: (s) => (2 * n ** 3) / s / 1e9, higherIsBetter: true };
-    await runWorkload(`W1 sgemm ${n}`, gflops, (s) => s.sgemm(d), n >= 256 ? 4 : undefined);
+    await runWorkload(`W1 sgemm ${n}`, gflops, (s) => s.sgemm(d), {
+      ...(n >= 256 ? { js: 4 } : {}),
+      ...(n >= 512 ? { wasm: 30 } : {}),
+    });
   }
 }
 
-const transposeRows: string[][] = [];
-if (wants('W1')) {
-  // The target covers every transpose combination: time the TypeScript gemm kernel on each directly.
-  log('W1 tsgrad TypeScript gemm kernel (gemmBlocked), by transpose flags');
-  for (const n of quick ? [256, 512] : [256, 512, 1024]) {
-    const { a, b } = sgemmData(n);
-    const c = new Float32Array(n * n);
-    const cells: string[] = [`${n}`];
-    for (const [ta, tb] of [
-      [false, false],
-      [false, true],
-      [true, false],
-      [true, true],
-    ] as const) {
-      const stats = measure(`gemm ${n}`, () => gemmBlocked(ta, tb, n, n, n, a, 0, b, 0, c, 0, false), timing);
-      const g = (s: number) => (2 * n ** 3) / s / 1e9;
-      cells.push(`${fmt(g(stats.median))} (${fmt(g(stats.max))}–${fmt(g(stats.min))})`);
+/** One table per gemm kernel: GFLOPS by transpose flags (the targets cover every combination). */
+const transposeTables: Array<{ title: string; rows: string[][] }> = [];
+const GEMM_KERNELS = [
+  {
+    title:
+      "tsgrad's TypeScript gemm kernel (gemmBlocked) by transpose flags (GFLOPS; issue 8: ≥ 4 at N ≥ 256)",
+    run: gemmBlocked,
+    sizes: quick ? [256, 512] : [256, 512, 1024],
+  },
+  {
+    title:
+      "tsgrad's WebAssembly SIMD gemm (gemmWasm, one thread, copies in and out included) by transpose flags (GFLOPS; issue 9: ≥ 30)",
+    run: gemmWasm,
+    sizes: quick ? [512] : [256, 512, 1024],
+  },
+];
+if (wants('W1') && systems.some((s) => s.name.startsWith('tsgrad'))) {
+  setKernelThreads(1);
+  for (const kernel of GEMM_KERNELS) {
+    log(`W1 ${kernel.title}`);
+    const rows: string[][] = [];
+    for (const n of kernel.sizes) {
+      const { a, b } = sgemmData(n);
+      const c = new Float32Array(n * n);
+      const cells: string[] = [`${n}`];
+      for (const [ta, tb] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ] as const) {
+        const stats = measure(
+          `gemm ${n}`,
+          () => kernel.run(ta, tb, n, n, n, a, 0, b, 0, c, 0, false),
+          timing,
+        );
+        const g = (s: number) => (2 * n ** 3) / s / 1e9;
+        cells.push(`${fmt(g(stats.median))} (${fmt(g(stats.max))}–${fmt(g(stats.min))})`);
+      }
+      rows.push(cells);
+      log(`  gemm ${n}: ${cells.slice(1).join(' | ')} GFLOPS (NN | NT | TN | TT)`);
     }
-    transposeRows.push(cells);
-    log(`  gemm ${n}: ${cells.slice(1).join(' | ')} GFLOPS (NN | NT | TN | TT)`);
+    transposeTables.push({ title: kernel.title, rows });
   }
 }
 
 if (wants('W2')) {
   for (const [spec, target] of [
-    [MLP_SMALL, 30],
-    [MLP_LARGE, 600],
+    [MLP_SMALL, { js: 30, wasm: 6 }],
+    [MLP_LARGE, { js: 600, wasm: 100 }],
   ] as const) {
     log(`W2 ${spec.name} ${spec.sizes.join('→')}, batch ${spec.batch}`);
     const d = mlpData(spec);
@@ -182,14 +222,14 @@ if (wants('W2')) {
 if (wants('W3')) {
   log('W3 CNN [64, 1, 28, 28]');
   const d = cnnData(CNN);
-  recordLosses('W3 CNN', await runWorkload('W3 CNN', ms, (s) => s.cnn(d), 80));
+  recordLosses('W3 CNN', await runWorkload('W3 CNN', ms, (s) => s.cnn(d), { js: 80, wasm: 25 }));
 }
 
 if (wants('W4')) {
   const d = chainData(1000);
   log(`W4 chain of ${d.ops} ops on ${d.x.length} elements, forward + backward`);
   const perOp: Metric = { unit: 'µs/op', value: (s) => (s * 1e6) / d.ops, higherIsBetter: false };
-  recordLosses('W4 Σy (forward)', await runWorkload('W4 op overhead', perOp, (s) => s.chain(d), 4));
+  recordLosses('W4 Σy (forward)', await runWorkload('W4 op overhead', perOp, (s) => s.chain(d), { js: 4 }));
 }
 
 const memory: MemoryResult[] = [];
@@ -225,14 +265,16 @@ const mainTable = table(
     'unit',
     ...systems.map((s) => s.name),
     ...others.map((o) => `tsgrad / ${o}`),
-    'tsgrad-js target',
+    'tsgrad-js target (issue 8)',
+    'tsgrad target (issue 9)',
   ],
   rows.map((r) => [
     r.workload,
     r.metric.unit,
     ...systems.map((s) => cell(r.results.get(s.name), r.metric)),
     ...others.map((o) => ratio(r, o)),
-    targetCell(r),
+    targetCell(r, 'js'),
+    targetCell(r, 'wasm'),
   ]),
 );
 const lossTable = table(
@@ -284,19 +326,18 @@ const report = [
   'Medians of benchmark.js samples, with the min–max range in parentheses. The ratio columns are',
   "tsgrad's median time over the other system's (below 1: tsgrad is faster). Every timed call reads",
   'its result back into JS. tfjs-wasm and jax-js run single-threaded Wasm (SIMD). `tsgrad` uses its default',
-  'kernels (gemm on WebAssembly SIMD); `tsgrad-js` runs every kernel in TypeScript, and the targets',
-  '(issue 8) are checked on it.',
+  "kernels (WebAssembly SIMD, one thread), on which issue 9's targets are checked; `tsgrad-js` runs every",
+  "kernel in TypeScript, on which issue 8's targets are checked; `tsgrad-2t` is `tsgrad` with the gemm split",
+  'across two threads (`setKernelThreads(2)`, reported apart from the single-threaded targets).',
   '',
   mainTable,
   '',
-  ...(transposeRows.length > 0
-    ? [
-        "## tsgrad's TypeScript gemm kernel (gemmBlocked) by transpose flags (GFLOPS; target ≥ 4 at N ≥ 256)",
-        '',
-        table(['N', 'NN', 'NT (Bᵀ)', 'TN (Aᵀ)', 'TT'], transposeRows),
-        '',
-      ]
-    : []),
+  ...transposeTables.flatMap(({ title, rows }) => [
+    `## ${title}`,
+    '',
+    table(['N', 'NN', 'NT (Bᵀ)', 'TN (Aᵀ)', 'TT'], rows),
+    '',
+  ]),
   ...(losses.length > 0
     ? ['## First-step losses (same data and initial weights; they must agree)', '', lossTable, '']
     : []),

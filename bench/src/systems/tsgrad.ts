@@ -1,9 +1,11 @@
 /**
  * tsgrad: @tsgrad/nn layers and losses, @tsgrad/optim optimizers. Two variants: `tsgrad`, with
  * the default kernel backend (gemm on WebAssembly SIMD where available), and `tsgrad-js`, every
- * kernel in plain TypeScript (the readable reference, which issue 8's targets are set for).
+ * kernel in plain TypeScript (the readable reference, which issue 8's targets are set for); and
+ * `tsgrad-2t`, the default kernels with the gemm on two threads.
  */
 import { type KernelBackend, matmul, setKernelBackend, Tensor } from '@tsgrad/autograd';
+import { setKernelThreads } from '@tsgrad/autograd/node';
 import { Conv2d, functional as F, Linear, MaxPool2d } from '@tsgrad/nn';
 import { Adam, SGD } from '@tsgrad/optim';
 import {
@@ -79,11 +81,12 @@ export function tsgradChain(d: ChainData, x: Tensor): Tensor {
 
 const noop = () => {};
 
-function makeTsgrad(name: string, backend: KernelBackend): System {
+function makeTsgrad(name: string, backend: KernelBackend, threads = 1): System {
   return {
     name,
     async activate() {
       setKernelBackend(backend);
+      setKernelThreads(threads);
     },
 
     sgemm(d: SgemmData): Runner {
@@ -140,3 +143,5 @@ function makeTsgrad(name: string, backend: KernelBackend): System {
 
 export const tsgrad = makeTsgrad('tsgrad', 'wasm');
 export const tsgradJs = makeTsgrad('tsgrad-js', 'js');
+/** The default kernels with the gemm split across two threads (setKernelThreads, issue 9's stretch). */
+export const tsgrad2t = makeTsgrad('tsgrad-2t', 'wasm', 2);
