@@ -11,12 +11,17 @@
  * Measured on bench/conv.ts shapes: a direct 7-loop convolution (no col buffer) was 2–4× slower
  * than im2col + gemm even with one input channel, and one gemm over all samples at once (col
  * [k, n·oh·ow]) was no faster than one per sample, so the kernels keep the simple per-sample form.
- * im2col costs as much as the gemm on the WebAssembly backend, so conv2dForward can keep every
- * sample's columns (n blocks of colSize) for conv2dWeightGrad to reuse, as PyTorch's CPU
+ * im2col costs as much as the gemm when the gemm runs on WebAssembly, so conv2dForward can keep
+ * every sample's columns (n blocks of colSize) for conv2dWeightGrad to reuse, as PyTorch's CPU
  * convolution saves its `finput` columns for the backward.
+ * On the 'wasm' backend, float32 passes run whole in WebAssembly instead (kernels/wasm/convWasm.ts:
+ * the same im2col + gemm per sample, one call per batch, the columns never copied out), 2–3×
+ * faster on the benchmark CNN's layers; there the weight gradient unrolls x again.
  */
 import type { Float } from './elementwise.js';
 import { gemm } from './gemm.js';
+import { conv2dForwardWasm, conv2dInputGradWasm, conv2dWeightGradWasm } from './wasm/convWasm.js';
+import { useWasmKernels } from './wasm/module.js';
 
 /** Sizes of one conv2d: batch, channels, image, kernel, stride, padding, dilation, output. */
 export interface ConvGeometry {
@@ -126,10 +131,30 @@ export function col2im(col: Float, g: ConvGeometry, x: Float, xOffset: number): 
 }
 
 /**
+ * Below this many multiply-adds (n·outC·(c/groups)·kh·kw·oh·ow) a conv2d pass stays in
+ * TypeScript even on the 'wasm' backend: the copies into WebAssembly memory would cost more
+ * (measured on Node 20: about even at ~600, the module 2× faster from ~8,000).
+ */
+const CONV_WASM_MIN_WORK = 8 * 8 * 8;
+
+/** True when a pass over these arrays runs on convWasm.ts: float32, 'wasm' backend, enough work. */
+function onWasm(g: ConvGeometry, ...arrays: Float[]): boolean {
+  const work = (g.n * g.outC * g.c * g.kh * g.kw * g.oh * g.ow) / g.groups;
+  return work >= CONV_WASM_MIN_WORK && arrays.every((a) => a instanceof Float32Array) && useWasmKernels();
+}
+
+/**
+ * The column buffers that conv2dForward was asked to keep but left unwritten because it ran on
+ * WebAssembly (whose weight gradient unrolls x again); conv2dWeightGrad unrolls x for these too,
+ * should the backend have changed to 'js' in between.
+ */
+const unwrittenCols = new WeakSet<Float>();
+
+/**
  * out = x ⋆ weight (+ bias), per sample and group: im2col, then out_g = W_g · col_g.
  * `col` holds colSize(g) elements, reused by every sample, or with `keepCols` n·colSize(g),
  * where sample s's columns stay at s·colSize(g) for conv2dWeightGrad (unused for pointwise
- * kernels); `bias` may be null.
+ * kernels; left unwritten when the pass runs on WebAssembly); `bias` may be null.
  * Perf: one gemm per sample and group on the contiguous blocks (no packing); 1×1/stride-1
  * kernels skip im2col; the bias is added in a flat loop per output row.
  */
@@ -142,6 +167,12 @@ export function conv2dForward(
   col: Float,
   keepCols = false,
 ): void {
+  if (onWasm(g, x, weight, out) && (bias === null || bias instanceof Float32Array)) {
+    conv2dForwardWasm(x as Float32Array, weight as Float32Array, bias, out as Float32Array, g);
+    if (keepCols) unwrittenCols.add(col);
+    return;
+  }
+  if (keepCols) unwrittenCols.delete(col);
   const og = g.outC / g.groups;
   const k = (g.c / g.groups) * g.kh * g.kw;
   const l = g.oh * g.ow;
@@ -189,6 +220,10 @@ export function conv2dInputGrad(
   g: ConvGeometry,
   col: Float,
 ): void {
+  if (onWasm(g, gradOut, weight, gradX)) {
+    conv2dInputGradWasm(gradOut as Float32Array, weight as Float32Array, gradX as Float32Array, g);
+    return;
+  }
   const og = g.outC / g.groups;
   const k = (g.c / g.groups) * g.kh * g.kw;
   const l = g.oh * g.ow;
@@ -233,6 +268,11 @@ export function conv2dWeightGrad(
   col: Float,
   colsReady = false,
 ): void {
+  if (onWasm(g, x, gradOut, gradW)) {
+    conv2dWeightGradWasm(x as Float32Array, gradOut as Float32Array, gradW as Float32Array, g);
+    return;
+  }
+  if (colsReady && unwrittenCols.has(col)) colsReady = false;
   const og = g.outC / g.groups;
   const k = (g.c / g.groups) * g.kh * g.kw;
   const l = g.oh * g.ow;

@@ -1,0 +1,122 @@
+/**
+ * The three conv2d passes in WebAssembly SIMD (wasm/assembly/conv.ts), each with the contract of
+ * its TypeScript reference in kernels/conv.ts, for float32 arrays: one call per pass for the whole
+ * batch. Precondition: `wasmModule()` is not null (else they throw).
+ *
+ * Perf: the images, weights and gradients are copied into the module's memory once per call and
+ * the result copied out once; each sample's column matrix (c·kh·kw × oh·ow, nine times the image
+ * for a 3×3 kernel) is built, multiplied and consumed inside the module and never crosses into
+ * JavaScript. The weight gradient unrolls x again rather than copying kept columns in: the image
+ * is a ninth of its columns' size, and im2col in the module costs less than that copy.
+ */
+import type { ConvGeometry } from '../conv.js';
+import { alignUp, reserveF32, type WasmKernels, wasmModule } from './module.js';
+
+/** The order of the i32 fields of `ConvGeometry` in the module (wasm/assembly/conv.ts). */
+const FIELDS = [
+  'n',
+  'c',
+  'h',
+  'w',
+  'outC',
+  'groups',
+  'kh',
+  'kw',
+  'sh',
+  'sw',
+  'ph',
+  'pw',
+  'dh',
+  'dw',
+  'oh',
+  'ow',
+] as const satisfies readonly (keyof ConvGeometry)[];
+
+/**
+ * Byte addresses of a call's operands, one after another from heapBase, `sizes` in floats
+ * (after a 64-byte slot for the geometry); grows the memory to fit and writes the geometry.
+ */
+function layout(
+  w: WasmKernels,
+  g: ConvGeometry,
+  sizes: readonly number[],
+): { heap: Float32Array; at: number[] } {
+  const at: number[] = [];
+  let end = alignUp(w.heapBase + 4 * FIELDS.length);
+  for (const size of sizes) {
+    at.push(end);
+    end = alignUp(end + 4 * size);
+  }
+  const heap = reserveF32(w, end);
+  const ints = new Int32Array(heap.buffer, w.heapBase, FIELDS.length);
+  for (let i = 0; i < FIELDS.length; i++) ints[i] = g[FIELDS[i]!];
+  return { heap, at };
+}
+
+function loaded(op: string): WasmKernels {
+  const w = wasmModule();
+  if (w === null) throw new Error(`${op}: WebAssembly SIMD is not available in this engine`);
+  return w;
+}
+
+/** Floats in one sample's column matrix, the scratch each pass needs. */
+function colFloats(g: ConvGeometry): number {
+  return g.c * g.kh * g.kw * g.oh * g.ow;
+}
+
+/** out = x ⋆ weight (+ bias), as conv2dForward in kernels/conv.ts. */
+export function conv2dForwardWasm(
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array,
+  g: ConvGeometry,
+): void {
+  const w = loaded('conv2dForwardWasm');
+  const xSize = g.n * g.c * g.h * g.w;
+  const outSize = g.n * g.outC * g.oh * g.ow;
+  const { heap, at } = layout(w, g, [xSize, weight.length, g.outC, outSize, colFloats(g)]);
+  const [xPtr, wPtr, bPtr, outPtr, colPtr] = at as [number, number, number, number, number];
+  heap.set(x.subarray(0, xSize), xPtr >> 2);
+  heap.set(weight, wPtr >> 2);
+  if (bias !== null) heap.set(bias.subarray(0, g.outC), bPtr >> 2);
+  w.exports.conv2dForward(w.heapBase, xPtr, wPtr, bias === null ? 0 : bPtr, outPtr, colPtr, w.scratch);
+  out.set(heap.subarray(outPtr >> 2, (outPtr >> 2) + outSize));
+}
+
+/** gradX = I(gradOut, weight), overwriting gradX, as conv2dInputGrad in kernels/conv.ts. */
+export function conv2dInputGradWasm(
+  gradOut: Float32Array,
+  weight: Float32Array,
+  gradX: Float32Array,
+  g: ConvGeometry,
+): void {
+  const w = loaded('conv2dInputGradWasm');
+  const xSize = g.n * g.c * g.h * g.w;
+  const outSize = g.n * g.outC * g.oh * g.ow;
+  const { heap, at } = layout(w, g, [outSize, weight.length, xSize, colFloats(g)]);
+  const [gPtr, wPtr, xPtr, colPtr] = at as [number, number, number, number];
+  heap.set(gradOut.subarray(0, outSize), gPtr >> 2);
+  heap.set(weight, wPtr >> 2);
+  w.exports.conv2dInputGrad(w.heapBase, gPtr, wPtr, xPtr, colPtr, w.scratch);
+  gradX.set(heap.subarray(xPtr >> 2, (xPtr >> 2) + xSize));
+}
+
+/** gradW = G(x, gradOut), overwriting gradW, as conv2dWeightGrad in kernels/conv.ts. */
+export function conv2dWeightGradWasm(
+  x: Float32Array,
+  gradOut: Float32Array,
+  gradW: Float32Array,
+  g: ConvGeometry,
+): void {
+  const w = loaded('conv2dWeightGradWasm');
+  const xSize = g.n * g.c * g.h * g.w;
+  const outSize = g.n * g.outC * g.oh * g.ow;
+  const wSize = (g.outC * g.c * g.kh * g.kw) / g.groups;
+  const { heap, at } = layout(w, g, [xSize, outSize, wSize, colFloats(g)]);
+  const [xPtr, gPtr, wPtr, colPtr] = at as [number, number, number, number];
+  heap.set(x.subarray(0, xSize), xPtr >> 2);
+  heap.set(gradOut.subarray(0, outSize), gPtr >> 2);
+  w.exports.conv2dWeightGrad(w.heapBase, xPtr, gPtr, wPtr, colPtr, w.scratch);
+  gradW.set(heap.subarray(wPtr >> 2, (wPtr >> 2) + wSize));
+}

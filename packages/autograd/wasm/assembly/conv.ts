@@ -1,0 +1,279 @@
+// AssemblyScript source of the float32 conv2d kernels (compiled by build.mjs with the other files).
+//
+// Same contracts as conv2dForward, conv2dInputGrad and conv2dWeightGrad in src/kernels/conv.ts
+// (im2col + one gemm per sample and group; the file header there has the formulas), on byte
+// addresses in this module's memory, for the whole batch in one call: the caller
+// (src/kernels/wasm/convWasm.ts) copies the images and weights in once, and the column matrix of
+// each sample is built, multiplied and consumed here, so it never crosses into JavaScript.
+//
+//   forward       out_s = W · im2col(x_s) + b          (b preloaded into out, sgemm accumulates)
+//   input grad    gradX_s = col2im(Wᵀ · gradOut_s)
+//   weight grad   gradW = Σ_s gradOut_s · im2col(x_s)ᵀ   (sgemm's accumulate flag sums over s)
+//
+// Perf: im2col copies each valid span of an image row with f32x4 loads/stores (stride 1) and
+// col2im adds it back the same way; padding is written as zeros without reading x. The products
+// are sgemm.ts's packed 4×8 kernel.
+import { sgemm } from './sgemm';
+
+/** The sizes of one conv2d, laid out as 16 consecutive i32 (ConvGeometry in src/kernels/conv.ts). */
+@unmanaged
+class ConvGeometry {
+  n: i32;
+  c: i32;
+  h: i32;
+  w: i32;
+  outC: i32;
+  groups: i32;
+  kh: i32;
+  kw: i32;
+  sh: i32;
+  sw: i32;
+  ph: i32;
+  pw: i32;
+  dh: i32;
+  dw: i32;
+  oh: i32;
+  ow: i32;
+}
+
+/** A 1×1, stride-1, unpadded kernel: the image is its own column matrix. */
+function isPointwise(g: ConvGeometry): bool {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+}
+
+/** ⌈a / b⌉ for b > 0; any value ≤ 0 when a ≤ 0 (callers clamp it). */
+function ceilDiv(a: i32, b: i32): i32 {
+  return (a + b - 1) / b;
+}
+
+/**
+ * out = x ⋆ W (+ bias) for all n samples; bias = 0 means none. col holds c·kh·kw·oh·ow floats,
+ * scratch sgemm's scratchBytes().
+ */
+export function conv2dForward(
+  geometry: usize,
+  x: usize,
+  weight: usize,
+  bias: usize,
+  out: usize,
+  col: usize,
+  scratch: usize,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const og = g.outC / g.groups;
+  const k = (g.c / g.groups) * g.kh * g.kw;
+  const l = g.oh * g.ow;
+  const inBytes = (<usize>(g.c * g.h * g.w)) << 2;
+  const outBytes = (<usize>(g.outC * l)) << 2;
+  const pointwise = isPointwise(g);
+  for (let s: i32 = 0; s < g.n; s++) {
+    const xs = x + <usize>s * inBytes;
+    const os = out + <usize>s * outBytes;
+    if (!pointwise) im2col(xs, g, col);
+    const src = pointwise ? xs : col;
+    if (bias !== 0) {
+      for (let oc: i32 = 0; oc < g.outC; oc++)
+        fillF32(os + ((<usize>(oc * l)) << 2), load<f32>(bias + ((<usize>oc) << 2)), l);
+    }
+    for (let gi: i32 = 0; gi < g.groups; gi++) {
+      sgemm(
+        0,
+        0,
+        og,
+        l,
+        k,
+        weight + ((<usize>(gi * og * k)) << 2),
+        src + ((<usize>(gi * k * l)) << 2),
+        os + ((<usize>(gi * og * l)) << 2),
+        bias !== 0 ? 1 : 0,
+        scratch,
+      );
+    }
+  }
+}
+
+/** gradX = I(gradOut, W), overwriting gradX [n, c, h, w]; col and scratch as conv2dForward. */
+export function conv2dInputGrad(
+  geometry: usize,
+  gradOut: usize,
+  weight: usize,
+  gradX: usize,
+  col: usize,
+  scratch: usize,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const og = g.outC / g.groups;
+  const k = (g.c / g.groups) * g.kh * g.kw;
+  const l = g.oh * g.ow;
+  const inBytes = (<usize>(g.c * g.h * g.w)) << 2;
+  const outBytes = (<usize>(g.outC * l)) << 2;
+  const pointwise = isPointwise(g);
+  if (!pointwise) memory.fill(gradX, 0, <usize>g.n * inBytes);
+  for (let s: i32 = 0; s < g.n; s++) {
+    const xs = gradX + <usize>s * inBytes;
+    const dst = pointwise ? xs : col;
+    for (let gi: i32 = 0; gi < g.groups; gi++) {
+      sgemm(
+        1,
+        0,
+        k,
+        l,
+        og,
+        weight + ((<usize>(gi * og * k)) << 2),
+        gradOut + <usize>s * outBytes + ((<usize>(gi * og * l)) << 2),
+        dst + ((<usize>(gi * k * l)) << 2),
+        0,
+        scratch,
+      );
+    }
+    if (!pointwise) col2im(col, g, xs);
+  }
+}
+
+/** gradW = G(x, gradOut), overwriting gradW [outC, c/groups, kh, kw]; col and scratch as above. */
+export function conv2dWeightGrad(
+  geometry: usize,
+  x: usize,
+  gradOut: usize,
+  gradW: usize,
+  col: usize,
+  scratch: usize,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const og = g.outC / g.groups;
+  const k = (g.c / g.groups) * g.kh * g.kw;
+  const l = g.oh * g.ow;
+  const inBytes = (<usize>(g.c * g.h * g.w)) << 2;
+  const outBytes = (<usize>(g.outC * l)) << 2;
+  const pointwise = isPointwise(g);
+  if (g.n === 0) memory.fill(gradW, 0, (<usize>(g.outC * k)) << 2);
+  for (let s: i32 = 0; s < g.n; s++) {
+    const xs = x + <usize>s * inBytes;
+    if (!pointwise) im2col(xs, g, col);
+    const src = pointwise ? xs : col;
+    for (let gi: i32 = 0; gi < g.groups; gi++) {
+      sgemm(
+        0,
+        1,
+        og,
+        k,
+        l,
+        gradOut + <usize>s * outBytes + ((<usize>(gi * og * l)) << 2),
+        src + ((<usize>(gi * k * l)) << 2),
+        gradW + ((<usize>(gi * og * k)) << 2),
+        s > 0 ? 1 : 0,
+        scratch,
+      );
+    }
+  }
+}
+
+/**
+ * col[(ci·kh + ki)·kw + kj, oy·ow + ox] = x[ci, oy·sh − ph + ki·dh, ox·sw − pw + kj·dw], 0 off the
+ * image, for one sample at x. For each kernel column the output columns [lo, hi) whose input
+ * column lies inside the image are found once, so the copy loops have no bounds test.
+ */
+function im2col(x: usize, g: ConvGeometry, col: usize): void {
+  const h = g.h;
+  const w = g.w;
+  const oh = g.oh;
+  const ow = g.ow;
+  const sw = g.sw;
+  let row = col;
+  for (let ci: i32 = 0; ci < g.c; ci++) {
+    const plane = x + ((<usize>(ci * h * w)) << 2);
+    for (let ki: i32 = 0; ki < g.kh; ki++) {
+      for (let kj: i32 = 0; kj < g.kw; kj++) {
+        const dx = kj * g.dw - g.pw;
+        const lo = dx >= 0 ? 0 : min(ow, ceilDiv(-dx, sw));
+        const hi = max(lo, min(ow, ceilDiv(w - dx, sw)));
+        for (let oy: i32 = 0; oy < oh; oy++) {
+          const iy = oy * g.sh - g.ph + ki * g.dh;
+          const dst = row + ((<usize>(oy * ow)) << 2);
+          if (iy < 0 || iy >= h) {
+            memory.fill(dst, 0, (<usize>ow) << 2);
+            continue;
+          }
+          for (let ox: i32 = 0; ox < lo; ox++) store<f32>(dst + ((<usize>ox) << 2), 0);
+          const src = plane + ((<usize>(iy * w + dx + lo * sw)) << 2);
+          if (sw === 1) copyF32(dst + ((<usize>lo) << 2), src, hi - lo);
+          else {
+            for (let ox: i32 = lo; ox < hi; ox++) {
+              store<f32>(dst + ((<usize>ox) << 2), load<f32>(src + ((<usize>((ox - lo) * sw)) << 2)));
+            }
+          }
+          for (let ox: i32 = hi; ox < ow; ox++) store<f32>(dst + ((<usize>ox) << 2), 0);
+        }
+        row += (<usize>(oh * ow)) << 2;
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds every column entry back into its pixel of x (one sample). */
+function col2im(col: usize, g: ConvGeometry, x: usize): void {
+  const h = g.h;
+  const w = g.w;
+  const oh = g.oh;
+  const ow = g.ow;
+  const sw = g.sw;
+  let row = col;
+  for (let ci: i32 = 0; ci < g.c; ci++) {
+    const plane = x + ((<usize>(ci * h * w)) << 2);
+    for (let ki: i32 = 0; ki < g.kh; ki++) {
+      for (let kj: i32 = 0; kj < g.kw; kj++) {
+        const dx = kj * g.dw - g.pw;
+        const lo = dx >= 0 ? 0 : min(ow, ceilDiv(-dx, sw));
+        const hi = max(lo, min(ow, ceilDiv(w - dx, sw)));
+        for (let oy: i32 = 0; oy < oh; oy++) {
+          const iy = oy * g.sh - g.ph + ki * g.dh;
+          if (iy < 0 || iy >= h) continue;
+          const src = row + ((<usize>(oy * ow + lo)) << 2);
+          const dst = plane + ((<usize>(iy * w + dx + lo * sw)) << 2);
+          if (sw === 1) addF32(dst, src, hi - lo);
+          else {
+            for (let ox: i32 = 0; ox < hi - lo; ox++) {
+              const d = dst + ((<usize>(ox * sw)) << 2);
+              store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>ox) << 2)));
+            }
+          }
+        }
+        row += (<usize>(oh * ow)) << 2;
+      }
+    }
+  }
+}
+
+/** dst[i] = src[i] for i < count, four lanes at a time (unaligned). */
+function copyF32(dst: usize, src: usize, count: i32): void {
+  let i: i32 = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(dst + o, v128.load(src + o));
+  }
+  for (; i < count; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(dst + o, load<f32>(src + o));
+  }
+}
+
+/** dst[i] += src[i] for i < count, four lanes at a time (unaligned). */
+function addF32(dst: usize, src: usize, count: i32): void {
+  let i: i32 = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < count; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** dst[i] = value for i < count. */
+function fillF32(dst: usize, value: f32, count: i32): void {
+  const v = f32x4.splat(value);
+  let i: i32 = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + ((<usize>i) << 2), v);
+  for (; i < count; i++) store<f32>(dst + ((<usize>i) << 2), value);
+}
