@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getKernelBackend, setKernelBackend } from '../../src/index.js';
 import { gemm, gemmBlocked, gemmReference } from '../../src/kernels/gemm.js';
 import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
-import { simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
+import { reserveF32, simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
 
 /**
  * Unit roundoff of float32. Both kernels sum each entry's k products (and C when accumulating) in
@@ -207,5 +207,78 @@ describe('gemm dispatch', () => {
   it('float64 products and tiny float32 ones always run on gemmBlocked', () => {
     expect(run(gemm, 'float64', 9, 10, 11)).toEqual(run(gemmBlocked, 'float64', 9, 10, 11));
     expect(run(gemm, 'float32', 3, 4, 5)).toEqual(run(gemmBlocked, 'float32', 3, 4, 5));
+  });
+});
+
+/**
+ * sgemmStrided (the per-thread entry of wasm/assembly/sgemm.ts) on blocks of larger stored
+ * matrices: with leading dimensions lda, ldb, ldc wider than the block, it must write exactly the
+ * block's product (equal to `sgemm` on dense copies of the blocks, bit for bit, since both run the
+ * same kernel in the same order) and leave the rest of C untouched.
+ */
+describe.runIf(wasmModule() !== null)('sgemmStrided', () => {
+  it('computes a block of C from blocks of A and B, all transpose combinations', () => {
+    const w = wasmModule()!;
+    const arb = fc.record({
+      transA: fc.boolean(),
+      transB: fc.boolean(),
+      m: fc.integer({ min: 1, max: 40 }),
+      n: fc.integer({ min: 1, max: 40 }),
+      k: fc.integer({ min: 1, max: 300 }),
+      extra: fc.integer({ min: 0, max: 9 }),
+      accumulate: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arb, ({ transA, transB, m, n, k, extra, accumulate }) => {
+        // Stored shapes of op(A)'s and op(B)'s blocks, each row `extra` elements wider.
+        const [aRows, aCols] = transA ? [k, m] : [m, k];
+        const [bRows, bCols] = transB ? [n, k] : [k, n];
+        const lda = aCols + extra;
+        const ldb = bCols + extra;
+        const ldc = n + extra;
+        const a = randomArray(aRows * lda, 3);
+        const b = randomArray(bRows * ldb, 4);
+        const c = randomArray(m * ldc, 5);
+        // Dense copies of the blocks, for the plain sgemm.
+        const dense = (x: Float32Array, rows: number, cols: number, ld: number) =>
+          Float32Array.from({ length: rows * cols }, (_, i) => x[Math.floor(i / cols) * ld + (i % cols)]!);
+        const aDense = dense(a, aRows, aCols, lda);
+        const bDense = dense(b, bRows, bCols, ldb);
+        const cDense = dense(c, m, n, ldc);
+        const heap = reserveF32(w, w.heapBase + 4 * (a.length + b.length + c.length) + 64);
+        const aAt = w.heapBase;
+        const bAt = aAt + 4 * a.length;
+        const cAt = bAt + 4 * b.length;
+        heap.set(a, aAt >> 2);
+        heap.set(b, bAt >> 2);
+        heap.set(c, cAt >> 2);
+        w.exports.sgemmStrided(
+          +transA,
+          +transB,
+          m,
+          n,
+          k,
+          aAt,
+          lda,
+          bAt,
+          ldb,
+          cAt,
+          ldc,
+          +accumulate,
+          w.scratch,
+        );
+        const strided = heap.slice(cAt >> 2, (cAt >> 2) + c.length);
+        const expected = cDense.slice();
+        gemmWasm(transA, transB, m, n, k, aDense, 0, bDense, 0, expected, 0, accumulate);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < ldc; j++) {
+            const got = strided[i * ldc + j]!;
+            const want = j < n ? expected[i * n + j]! : c[i * ldc + j]!;
+            if (!Object.is(got, want)) expect.fail(`C[${i}, ${j}]: ${got} vs ${want} (ld ${ldc}, n ${n})`);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
