@@ -15,8 +15,9 @@
  * every sample's columns (n blocks of colSize) for conv2dWeightGrad to reuse, as PyTorch's CPU
  * convolution saves its `finput` columns for the backward.
  * On the 'wasm' backend, float32 passes run whole in WebAssembly instead (kernels/wasm/convWasm.ts:
- * the same im2col + gemm per sample, one call per batch, the columns never copied out), 2–3×
- * faster on the benchmark CNN's layers; there the weight gradient unrolls x again.
+ * the same im2col + gemm per sample, one call per batch, the columns never copied out, or with
+ * stride 1 and few output channels a direct loop with no columns), 2–3× faster on the benchmark
+ * CNN's layers; there the weight gradient unrolls x again.
  */
 import type { Float } from './elementwise.js';
 import { gemm } from './gemm.js';

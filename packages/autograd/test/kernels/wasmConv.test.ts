@@ -156,6 +156,51 @@ describe('convWasm', () => {
     );
   });
 
+  it('equals them with stride 1 and up to 8 output channels per group, the direct loops (property)', () => {
+    const arbDirect = fc
+      .record({
+        n: int(1, 3),
+        groups: int(1, 2),
+        cg: int(1, 3),
+        og: int(1, 8),
+        kh: int(1, 4),
+        kw: int(2, 4),
+        ph: int(0, 2),
+        pw: int(0, 2),
+        dh: int(1, 2),
+        dw: int(1, 2),
+        eh: int(0, 5),
+        ew: int(0, 13),
+      })
+      .map(({ n, groups, cg, og, kh, kw, ph, pw, dh, dw, eh, ew }) =>
+        geometry(n, cg * groups, og * groups, groups, [kh, kw], [1, 1], [ph, pw], [dh, dw], eh, ew),
+      );
+    fc.assert(
+      fc.property(arbDirect, int(1, 1000), fc.boolean(), (g, seed, withBias) =>
+        checkPasses(g, seed, withBias),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('an infinite pixel gives the same infinities, and no NaN from the lanes past a row (stride 1)', () => {
+    // 13 output columns: the last vector of each row has 3 lanes past the row, which read the
+    // image's last column (and padding); 0·∞ there would be NaN where the reference has ±∞.
+    const g = geometry(2, 1, 5, 1, [3, 3], [1, 1], [1, 1], [1, 1], 6, 12);
+    const s = sizes(g);
+    const x = f32(filled(s.x, 11));
+    for (let row = 0; row < g.n * g.h; row += 3) x[row * g.w + g.w - 1] = Number.POSITIVE_INFINITY;
+    const gy = f32(filled(s.y, 12));
+    const want = new Float64Array(s.w);
+    conv2dWeightGrad(Float64Array.from(x), Float64Array.from(gy), want, g, new Float64Array(colSize(g)));
+    const got = new Float32Array(s.w);
+    conv2dWeightGradWasm(x, gy, got, g);
+    for (let i = 0; i < s.w; i++) {
+      if (Number.isFinite(want[i]!)) expect(Number.isFinite(got[i]!), `element ${i}`).toBe(true);
+      else expect(got[i], `element ${i}`).toBe(want[i]);
+    }
+  });
+
   it('equals them on every stride × padding × dilation combination of a 3×3 kernel', () => {
     let seed = 1;
     for (const stride of [1, 2, 3])

@@ -33,23 +33,25 @@ const FIELDS = [
 ] as const satisfies readonly (keyof ConvGeometry)[];
 
 /**
- * Byte addresses of a call's operands, one after another from heapBase, `sizes` in floats
- * (after a 64-byte slot for the geometry); grows the memory to fit and writes the geometry.
+ * Writes the geometry at heapBase, then lays out a call's operands one after another (`sizes` in
+ * floats), followed by the scratch the module asks for (convScratchBytes); grows the memory to
+ * fit. Returns the operands' byte addresses, the scratch's last.
  */
 function layout(
   w: WasmKernels,
   g: ConvGeometry,
   sizes: readonly number[],
 ): { heap: Float32Array; at: number[] } {
-  const at: number[] = [];
   let end = alignUp(w.heapBase + 4 * FIELDS.length);
+  const ints = new Int32Array(reserveF32(w, end).buffer, w.heapBase, FIELDS.length);
+  for (let i = 0; i < FIELDS.length; i++) ints[i] = g[FIELDS[i]!];
+  const at: number[] = [];
   for (const size of sizes) {
     at.push(end);
     end = alignUp(end + 4 * size);
   }
-  const heap = reserveF32(w, end);
-  const ints = new Int32Array(heap.buffer, w.heapBase, FIELDS.length);
-  for (let i = 0; i < FIELDS.length; i++) ints[i] = g[FIELDS[i]!];
+  at.push(end);
+  const heap = reserveF32(w, end + w.exports.convScratchBytes(w.heapBase));
   return { heap, at };
 }
 
@@ -57,11 +59,6 @@ function loaded(op: string): WasmKernels {
   const w = wasmModule();
   if (w === null) throw new Error(`${op}: WebAssembly SIMD is not available in this engine`);
   return w;
-}
-
-/** Floats in one sample's column matrix, the scratch each pass needs. */
-function colFloats(g: ConvGeometry): number {
-  return g.c * g.kh * g.kw * g.oh * g.ow;
 }
 
 /** out = x ⋆ weight (+ bias), as conv2dForward in kernels/conv.ts. */
@@ -75,7 +72,7 @@ export function conv2dForwardWasm(
   const w = loaded('conv2dForwardWasm');
   const xSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.outC * g.oh * g.ow;
-  const { heap, at } = layout(w, g, [xSize, weight.length, g.outC, outSize, colFloats(g)]);
+  const { heap, at } = layout(w, g, [xSize, weight.length, g.outC, outSize]);
   const [xPtr, wPtr, bPtr, outPtr, colPtr] = at as [number, number, number, number, number];
   heap.set(x.subarray(0, xSize), xPtr >> 2);
   heap.set(weight, wPtr >> 2);
@@ -94,7 +91,7 @@ export function conv2dInputGradWasm(
   const w = loaded('conv2dInputGradWasm');
   const xSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.outC * g.oh * g.ow;
-  const { heap, at } = layout(w, g, [outSize, weight.length, xSize, colFloats(g)]);
+  const { heap, at } = layout(w, g, [outSize, weight.length, xSize]);
   const [gPtr, wPtr, xPtr, colPtr] = at as [number, number, number, number];
   heap.set(gradOut.subarray(0, outSize), gPtr >> 2);
   heap.set(weight, wPtr >> 2);
@@ -113,7 +110,7 @@ export function conv2dWeightGradWasm(
   const xSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.outC * g.oh * g.ow;
   const wSize = (g.outC * g.c * g.kh * g.kw) / g.groups;
-  const { heap, at } = layout(w, g, [xSize, outSize, wSize, colFloats(g)]);
+  const { heap, at } = layout(w, g, [xSize, outSize, wSize]);
   const [xPtr, gPtr, wPtr, colPtr] = at as [number, number, number, number];
   heap.set(x.subarray(0, xSize), xPtr >> 2);
   heap.set(gradOut.subarray(0, outSize), gPtr >> 2);

@@ -70,6 +70,7 @@ export interface KernelExports {
     col: number,
     scratch: number,
   ): void;
+  convScratchBytes(geometry: number): number;
   reluBackward(gradOut: number, y: number, out: number, n: number): void;
   maxPool2d(geometry: number, x: number, out: number, indices: number): void;
   maxPool2dScatter(geometry: number, gradOut: number, indices: number, gradX: number): void;
