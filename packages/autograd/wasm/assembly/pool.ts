@@ -47,7 +47,11 @@ export function maxPool2d(geometry: usize, x: usize, out: usize, indices: usize)
   }
 }
 
-/** One plane of 2×2, stride-2 windows: four windows per step from two rows of eight pixels. */
+/**
+ * One plane of 2×2, stride-2 windows: four windows per step from two rows of eight pixels. The
+ * last step of a row may read up to 6 pixels past it (so x must be readable 32 bytes past its
+ * end); only its windows inside the row are stored.
+ */
 function maxPool2x2Plane(plane: usize, w: i32, oh: i32, ow: i32, out: usize, indices: usize): void {
   const ramp = i32x4(0, 2, 4, 6);
   for (let oy: i32 = 0; oy < oh; oy++) {
@@ -55,8 +59,7 @@ function maxPool2x2Plane(plane: usize, w: i32, oh: i32, ow: i32, out: usize, ind
     const top = plane + ((<usize>rowStart) << 2);
     const bottom = top + ((<usize>w) << 2);
     const o = (<usize>(oy * ow)) << 2;
-    let ox: i32 = 0;
-    for (; ox + 4 <= ow; ox += 4) {
+    for (let ox: i32 = 0; ox < ow; ox += 4) {
       const at = (<usize>(2 * ox)) << 2;
       const t0 = v128.load(top + at);
       const t1 = v128.load(top + at, 16);
@@ -79,22 +82,23 @@ function maxPool2x2Plane(plane: usize, w: i32, oh: i32, ow: i32, out: usize, ind
       take = v128.or(f32x4.gt(v11, best), f32x4.ne(v11, v11));
       best = v128.bitselect(v11, best, take);
       bestIndex = v128.bitselect(i32x4.add(i00, i32x4.splat(w + 1)), bestIndex, take);
-      v128.store(out + o + ((<usize>ox) << 2), best);
-      v128.store(indices + o + ((<usize>ox) << 2), bestIndex);
-    }
-    for (; ox < ow; ox++) {
-      const first = rowStart + 2 * ox;
-      let best = load<f32>(plane + ((<usize>first) << 2));
-      let bestIndex = first;
-      for (let t: i32 = 1; t < 4; t++) {
-        const index = first + (t >> 1) * w + (t & 1);
-        const v = load<f32>(plane + ((<usize>index) << 2));
-        const take = v > best || Number.isNaN(v);
-        best = select(v, best, take);
-        bestIndex = select(index, bestIndex, take);
+      const d = o + ((<usize>ox) << 2);
+      const lanes = ow - ox;
+      if (lanes >= 4) {
+        v128.store(out + d, best);
+        v128.store(indices + d, bestIndex);
+      } else {
+        store<f32>(out + d, f32x4.extract_lane(best, 0));
+        store<i32>(indices + d, i32x4.extract_lane(bestIndex, 0));
+        if (lanes > 1) {
+          store<f32>(out + d, f32x4.extract_lane(best, 1), 4);
+          store<i32>(indices + d, i32x4.extract_lane(bestIndex, 1), 4);
+        }
+        if (lanes > 2) {
+          store<f32>(out + d, f32x4.extract_lane(best, 2), 8);
+          store<i32>(indices + d, i32x4.extract_lane(bestIndex, 2), 8);
+        }
       }
-      store<f32>(out + o + ((<usize>ox) << 2), best);
-      store<i32>(indices + o + ((<usize>ox) << 2), bestIndex);
     }
   }
 }
@@ -127,7 +131,9 @@ function maxPoolPlane(plane: usize, g: PoolGeometry, out: usize, indices: usize)
 
 /**
  * gradX[p, indices[p, o]] += gradOut[p, o] after zeroing gradX: each output's gradient goes to its
- * arg-max (indices < 0, windows with no pixel, are skipped).
+ * arg-max (indices < 0, windows with no pixel, are skipped). Perf: memory.fill, then one pass over
+ * gradOut. A branch-free 2×2 variant that writes every pixel once (the gradient or 0, four windows
+ * per step, no fill) measured 1.5–3× slower on [512, 28, 28] and [1024, 14, 14].
  */
 export function maxPool2dScatter(geometry: usize, gradOut: usize, indices: usize, gradX: usize): void {
   const g = changetype<PoolGeometry>(geometry);

@@ -51,7 +51,8 @@ export function maxPool2dInteriorWasm(
   const inSize = g.planes * g.h * g.w;
   const outSize = g.planes * g.oh * g.ow;
   const xPtr = alignUp(w.heapBase + 4 * FIELDS.length);
-  const outPtr = alignUp(xPtr + 4 * inSize);
+  // The 2×2 loop reads up to 32 bytes past x (see wasm/assembly/pool.ts).
+  const outPtr = alignUp(xPtr + 4 * inSize + 32);
   const indexPtr = alignUp(outPtr + 4 * outSize);
   const heap = reserveF32(w, indexPtr + 4 * outSize);
   writeGeometry(w, heap, g);
