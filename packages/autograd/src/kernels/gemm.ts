@@ -66,19 +66,26 @@ export function gemmReference(
 //    Float64Array. A typed-array load costs five instructions in the loop (index, sign extension,
 //    bounds check, data pointer = base + external pointer, load); a double-array load costs three
 //    (index, 32-bit bounds check, load with the offset folded into the address). The 3×3 loop went
-//    from 67 to 54 instructions per step and the gemm got 15–28 % faster. The array is created
-//    packed and only ever holds numbers (packing never reads past its source), so its elements kind
-//    never changes.
-//  - A 3×3 tile, not the 4×4 of BLAS textbooks. Doubles live in 15 usable SSE registers, and
-//    TurboFan's scheduler emits a step as: all loads, then all multiplies, then all adds, so
-//    MR·NR products are live beside MR·NR sums. 3×3 spills four sums (a store and a folded load
-//    each); 4×4, 3×4, 2×6 and a 2× unrolled depth loop spill far more and ran 0–10 % slower
-//    (2×4 ties 3×3).
+//    from 67 to 54 instructions per step (18 flops) and the gemm got 7–31 % faster. The array is
+//    created packed and only ever holds numbers (packing never reads past its source), so its
+//    elements kind never changes. What is left, about 6 instructions per multiply-add (no FMA from
+//    JS, a bounds check per load, the loop's stack check, which also makes V8 reload the array's
+//    map, elements and length every step), bounds this scheme near 5 GFLOPS on this host.
+//  - A 3×3 tile, not the 4×4 of BLAS textbooks. Doubles live in 15 usable SSE registers (xmm15 is
+//    V8's scratch), and TurboFan emits a step as all loads, then all multiplies, then all adds
+//    (whatever the source order), so MR·NR products are live beside MR·NR sums: 3×3 spills four
+//    sums (a store and a folded load each); 4×4 makes 36 stack accesses a step (95 instructions
+//    for 16 multiply-adds). Against 3×3 with the same (generic) packing, whole gemm: 2×4 −2 %,
+//    4×2 −2 %, 2×3 (no spill, 40 instructions for 6 multiply-adds) −6 %, 3×2 −7 %; the
+//    specialised 3-wide packing below is another 3 %. Micro-kernel alone: 2×3, 2×4, 4×2 ±2 %,
+//    3×4 −9 %, 2×5 −7 %, 4×4 −8 to −14 %, 3×3 with the depth loop unrolled twice −12 %.
 //  - Both packed blocks share one array: one map check and one elements/length load per step.
 //  - Index sums are `| 0`, so TurboFan drops their overflow checks; the micro-kernel steps two
-//    running indices instead of computing ao + p·MR (10–18 % faster in isolation).
+//    running indices instead of computing ao + p·MR (10–18 % faster in isolation). Masking the
+//    start index (`ao & 0x3fffffff`, to spare the sign extension) brought the overflow checks back.
 //  - Blocks are cut into near-equal parts (k = 784 → 4 slices of 196, not 256, 256, 256, 16; n =
-//    1024 → 2 column blocks, not 510, 510, 4), so no thin last slice pays a whole pass over C.
+//    1024 → 2 column blocks, not 510, 510, 4), so no thin last slice pays a whole pass over C
+//    (+3 %). KC = 384 or 512, NC = 255 and MC = 60 all measured within ±3 % of the sizes below.
 //  - Packing reads along whichever direction of the source is contiguous (see packPanels).
 //  - The A panel (KC×MR) is the one held in L1 across a row of tiles, so C is written along rows.
 
@@ -115,12 +122,17 @@ function newPackBuffer(size: number): number[] {
  * Fast gemm, same contract as `gemmReference`.
  * Perf: packed A/B panels in a JS double array, 3×3 register-blocked micro-kernel, near-equal
  * KC/MC/NC cache blocks, transposes absorbed by packing, scratch reused (no allocation after the
- * first call). Measured (Node 20, float32, wall time of 20 ms windows, 20–30 rounds alternating
- * with the previous version in one process; the host gives this core about half its speed in a
- * typical window, so the best window is quoted and the per-round ratio decides A/B): best 5.1–5.2
- * GFLOPS at N = 512 for all four transpose combinations, 4.0–5.2 at the MLP shapes, per-round
- * median 15–30 % above the Float64Array version (best 4.5). Tiny products and single rows or
- * columns go to `gemmSmall`. Benchmark: bench/ (W1) or a loop over gemmBlocked as above.
+ * first call). Measured on Node 20, one core of the 2-core Sapphire Rapids host, float32, as the
+ * wall time of ~20 ms windows alternating 15–30 times with the previous (Float64Array) version in
+ * one process. The host gives this core about half its speed in a typical window and varies
+ * ±50 % from minute to minute, so the best window is quoted and the per-round ratio decides A/B.
+ * Best windows: 4.8–4.9 GFLOPS at N = 256, 4.3–4.9 at 512, 3.6–5.0 at 1024 for the four transpose
+ * combinations (the previous version 4.2–4.4, 3.0–4.3, 3.3–4.2), 4.0–5.0 on the large products of
+ * the MLP benchmarks (256×1024×784 NT, 1024×1024×256 TN, …) and 3.0–3.6 on those with a side of 10
+ * (packing 10× the data it multiplies); per round 7–31 % faster than before, geometric mean
+ * +18 % over all 28 shapes, +27 % in float64. The micro-kernel alone peaks at 5.3. Tiny products
+ * and single rows or columns go to `gemmSmall`. Benchmark: bench/ (W1) or a loop over
+ * gemmBlocked as above.
  */
 export function gemmBlocked(
   transA: boolean,

@@ -128,6 +128,29 @@ describe('gemmBlocked equals gemmReference', () => {
     });
   }
 
+  // Blocks are cut into near-equal parts: m = 122 → row blocks of 63 and 59 (63 is a whole number
+  // of 3-row panels, 122 is not), n = 512 → column blocks of 258 and 254, k = 300 → two slices of
+  // 150; every block boundary then falls inside a micro-tile's reach of the matrix edge.
+  it('uneven blocks in every dimension at once, all transpose combinations', () => {
+    for (const [transA, transB] of FLAGS)
+      check({ transA, transB, m: 122, n: 512, k: 300, dtype: 'float64', accumulate: transA, pad: 2 });
+  });
+
+  it('NaN and infinities in A or B reach C as in the reference (the pack buffer holds any double)', () => {
+    const a = randomArray(7 * 9, 'float32', 3);
+    const b = randomArray(9 * 8, 'float32', 4);
+    a[10] = Number.NaN; // row 1 of A
+    b[5 * 8 + 6] = Number.POSITIVE_INFINITY; // column 6 of B, depth 5
+    const ref = new Float32Array(7 * 8);
+    const fast = new Float32Array(7 * 8);
+    gemmReference(false, false, 7, 8, 9, a, 0, b, 0, ref, 0, false);
+    gemmBlocked(false, false, 7, 8, 9, a, 0, b, 0, fast, 0, false);
+    for (let i = 0; i < ref.length; i++) {
+      if (Number.isFinite(ref[i]!)) expect(Math.abs(fast[i]! - ref[i]!)).toBeLessThan(1e-5);
+      else expect(fast[i]).toBe(ref[i]); // NaN is NaN, ±∞ keeps its sign
+    }
+  });
+
   it('accumulate adds to C across several depth slices', () => {
     for (const [transA, transB] of FLAGS)
       check({ transA, transB, m: 20, n: 21, k: 600, dtype: 'float64', accumulate: true, pad: 1 });
