@@ -4,6 +4,16 @@
  */
 import type { Shape } from '../shape.js';
 import { broadcastStrides, type Float } from './elementwise.js';
+import { useWasmKernels } from './wasm/module.js';
+import { sumOuterInnerWasm } from './wasm/reduceWasm.js';
+
+/**
+ * float32 sums of at least this many elements, whose merged shape is [a, b, c] summed to [b] with
+ * rows of c ≥ 16, run on `sumOuterInnerWasm` on the 'wasm' backend (float64 sums, as here).
+ * Measured on conv2d's bias gradients, best of 40, copy included: [64, 8, 28, 28] → [8] 0.88 →
+ * 0.39 ms, [64, 16, 14, 14] → [16] 0.41 → 0.13 ms.
+ */
+const SUM_WASM_MIN = 4096;
 
 /**
  * out[j] = Σ x[i] over every i that maps to j (the reduced dims collapse to index 0).
@@ -18,6 +28,17 @@ import { broadcastStrides, type Float } from './elementwise.js';
 export function sumToShape(x: Float, shape: Shape, out: Float, keptShape: Shape): void {
   [shape, keptShape] = mergeDims(shape, keptShape);
   const rank = shape.length;
+  if (x.length >= SUM_WASM_MIN && x instanceof Float32Array && out instanceof Float32Array) {
+    // [a, b, c] → [b] with a and c summed: [R, K, R], [K, R] or [R] after merging.
+    const last = keptShape[rank - 1] === 1 && shape[rank - 1]! >= 16;
+    const pattern = rank === 3 ? keptShape[0] === 1 : rank <= 2;
+    if (last && pattern && useWasmKernels()) {
+      const a = rank === 3 ? shape[0]! : 1;
+      const b = rank >= 2 ? shape[rank - 2]! : 1;
+      sumOuterInnerWasm(x, a, b, shape[rank - 1]!, out);
+      return;
+    }
+  }
   if (rank === 0) {
     out[0] = x[0]!;
     return;

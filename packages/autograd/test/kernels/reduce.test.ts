@@ -4,8 +4,10 @@
  * size-0 dims included) and every choice of reduced dims.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getKernelBackend, setKernelBackend } from '../../src/index.js';
 import { sumToShape } from '../../src/kernels/reduce.js';
+import { sumOuterInnerWasm } from '../../src/kernels/wasm/reduceWasm.js';
 import { filled } from './adjoint.js';
 
 /** Σ x[i] into out[j] for every i of shape, one multi-index at a time (no merging, no odometer). */
@@ -59,5 +61,71 @@ describe('sumToShape', () => {
     sumToShape(x, shape, got, keptShape);
     const want = sumReference(x, shape, keptShape);
     for (let j = 0; j < 5; j++) expect(got[j]).toBeCloseTo(want[j]!, 12);
+  });
+});
+
+describe('sumOuterInnerWasm', () => {
+  const initial = getKernelBackend();
+  afterEach(() => setKernelBackend(initial));
+
+  /** Σ over a and c of x viewed as [a, b, c], in float64, one term at a time. */
+  function reference(
+    x: Float32Array,
+    a: number,
+    b: number,
+    c: number,
+  ): { sum: Float64Array; mass: Float64Array } {
+    const sum = new Float64Array(b);
+    const mass = new Float64Array(b);
+    for (let i = 0; i < a; i++)
+      for (let j = 0; j < b; j++)
+        for (let k = 0; k < c; k++) {
+          sum[j] = sum[j]! + x[(i * b + j) * c + k]!;
+          mass[j] = mass[j]! + Math.abs(x[(i * b + j) * c + k]!);
+        }
+    return { sum, mass };
+  }
+
+  it('adds the float64 sum over the outer and inner dims into out, rounded once (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (a, b, c, seed) => {
+          const x = Float32Array.from(filled(a * b * c, seed));
+          const out = Float32Array.from(filled(b, seed + 1));
+          const before = out.slice();
+          sumOuterInnerWasm(x, a, b, c, out);
+          const { sum, mass } = reference(x, a, b, c);
+          // float64 sums of float32 values (error ~1e-16·mass), one rounding to float32 for the
+          // sum and one for the addition into out.
+          for (let j = 0; j < b; j++) {
+            const want = before[j]! + sum[j]!;
+            const tol = 2 ** -23 * (Math.abs(before[j]!) + mass[j]!);
+            expect(Math.abs(out[j]! - want), `a=${a} b=${b} c=${c} j=${j}`).toBeLessThanOrEqual(tol);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sumToShape sends conv2d's bias gradient to it under 'wasm', and agrees with the loop under 'js'", () => {
+    const shape = [8, 3, 13, 17]; // 5,304 elements: above the size from which the module runs
+    const x = Float32Array.from(filled(8 * 3 * 13 * 17, 21));
+    const run = (backend: 'wasm' | 'js') => {
+      setKernelBackend(backend);
+      const out = new Float32Array(3);
+      sumToShape(x, shape, out, [1, 3, 1, 1]);
+      return out;
+    };
+    const direct = new Float32Array(3);
+    sumOuterInnerWasm(x, 8, 3, 13 * 17, direct);
+    expect(run('wasm')).toEqual(direct);
+    const { sum, mass } = reference(x, 8, 3, 13 * 17);
+    const js = run('js');
+    for (let j = 0; j < 3; j++) expect(Math.abs(js[j]! - sum[j]!)).toBeLessThanOrEqual(2 ** -20 * mass[j]!);
   });
 });

@@ -72,6 +72,7 @@ export interface KernelExports {
   ): void;
   convScratchBytes(geometry: number): number;
   reluBackward(gradOut: number, y: number, out: number, n: number): void;
+  sumOuterInner(x: number, a: number, b: number, c: number, out: number): void;
   maxPool2d(geometry: number, x: number, out: number, indices: number): void;
   maxPool2dScatter(geometry: number, gradOut: number, indices: number, gradX: number): void;
   adamStep(
