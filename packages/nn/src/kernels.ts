@@ -12,7 +12,9 @@ import type { TypedArray } from '@tsgrad/autograd';
  * Per-channel mean and biased variance of x viewed as [n, c, inner]:
  *   μ_c = (1/N) Σ x,   σ²_c = (1/N) Σ (x − μ_c)²,   N = n·inner.
  * Two passes (mean, then centred squares) avoid the cancellation of E[x²] − E[x]².
- * Perf: accumulates in a float64 local; inner loop is unit-stride.
+ * Perf: float64 accumulators; each unit-stride plane is summed into four independent partial sums
+ * (one running sum waits ~4 cycles per add). [64, 16, 784] float32, best of 20 interleaved with the
+ * single-sum loop: 2.2 → 1.5 ms.
  */
 export function channelMeanVar(
   x: TypedArray,
@@ -24,28 +26,57 @@ export function channelMeanVar(
 ): void {
   const count = n * inner;
   for (let ch = 0; ch < c; ch++) {
-    let s = 0;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
     for (let i = 0; i < n; i++) {
       const base = (i * c + ch) * inner;
-      for (let j = 0; j < inner; j++) s += x[base + j]!;
+      const end = base + inner;
+      let j = base;
+      for (; j + 4 <= end; j += 4) {
+        s0 += x[j]!;
+        s1 += x[j + 1]!;
+        s2 += x[j + 2]!;
+        s3 += x[j + 3]!;
+      }
+      for (; j < end; j++) s0 += x[j]!;
     }
-    const mu = s / count;
-    let q = 0;
+    const mu = (s0 + s1 + s2 + s3) / count;
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    let q3 = 0;
     for (let i = 0; i < n; i++) {
       const base = (i * c + ch) * inner;
-      for (let j = 0; j < inner; j++) {
-        const d = x[base + j]! - mu;
-        q += d * d;
+      const end = base + inner;
+      let j = base;
+      for (; j + 4 <= end; j += 4) {
+        const d0 = x[j]! - mu;
+        const d1 = x[j + 1]! - mu;
+        const d2 = x[j + 2]! - mu;
+        const d3 = x[j + 3]! - mu;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
+        q2 += d2 * d2;
+        q3 += d3 * d3;
+      }
+      for (; j < end; j++) {
+        const d = x[j]! - mu;
+        q0 += d * d;
       }
     }
     mean[ch] = mu;
-    variance[ch] = q / count;
+    variance[ch] = (q0 + q1 + q2 + q3) / count;
   }
 }
 
 /**
- * x̂ = (x − μ_c)·s_c and y = γ_c·x̂ + β_c for x viewed as [n, c, inner] (γ, β may be null: 1, 0).
- * Perf: per-channel constants hoisted out of the unit-stride inner loop.
+ * y = (x − μ_c)·s_c·γ_c + β_c for x viewed as [n, c, inner] (γ, β may be null: 1, 0). Serves
+ * training (batch statistics, s = 1/√(σ² + ε)) and evaluation (running statistics) alike.
+ * Perf: the per-channel scale s·γ and shift β are hoisted out of the unit-stride inner loop, which
+ * is unrolled by four; x̂ is not stored (the backward rebuilds it from x). [64, 16, 784] float32,
+ * best of 20 interleaved with the old loop that also wrote x̂: 2.4 → 1.2 ms.
  */
 export function channelNormalize(
   x: TypedArray,
@@ -56,39 +87,50 @@ export function channelNormalize(
   invStd: Float64Array,
   gamma: TypedArray | null,
   beta: TypedArray | null,
-  xHat: TypedArray,
   y: TypedArray,
 ): void {
   for (let i = 0; i < n; i++) {
     for (let ch = 0; ch < c; ch++) {
       const mu = mean[ch]!;
-      const s = invStd[ch]!;
-      const g = gamma === null ? 1 : gamma[ch]!;
-      const b = beta === null ? 0 : beta[ch]!;
+      const scale = invStd[ch]! * (gamma === null ? 1 : gamma[ch]!);
+      const shift = beta === null ? 0 : beta[ch]!;
       const base = (i * c + ch) * inner;
-      for (let j = 0; j < inner; j++) {
-        const h = (x[base + j]! - mu) * s;
-        xHat[base + j] = h;
-        y[base + j] = g * h + b;
+      const end = base + inner;
+      let j = base;
+      for (; j + 4 <= end; j += 4) {
+        const x0 = x[j]!;
+        const x1 = x[j + 1]!;
+        const x2 = x[j + 2]!;
+        const x3 = x[j + 3]!;
+        y[j] = (x0 - mu) * scale + shift;
+        y[j + 1] = (x1 - mu) * scale + shift;
+        y[j + 2] = (x2 - mu) * scale + shift;
+        y[j + 3] = (x3 - mu) * scale + shift;
       }
+      for (; j < end; j++) y[j] = (x[j]! - mu) * scale + shift;
     }
   }
 }
 
 /**
- * BatchNorm's first-order backward for x viewed as [n, c, inner], with N = n·inner per channel:
- *   ∂L/∂β_c = Σ g      ∂L/∂γ_c = Σ g·x̂
+ * BatchNorm's first-order backward for x viewed as [n, c, inner], with N = n·inner per channel
+ * and x̂ = (x − μ_c)·s_c rebuilt from x (as PyTorch's native backward does):
+ *   ∂L/∂β_c = Σ g      ∂L/∂γ_c = Σ g·x̂ = s_c·Σ g·(x − μ_c)
  *   ∂L/∂x = s_c·γ_c·(g − Σg/N − x̂·Σg·x̂/N)     (γ = 1 when null)
  * Writes the two sums per channel into sumG, sumGX and ∂L/∂x into gradX.
- * Perf: two unit-stride passes per channel plane; float64 accumulators; no temporaries.
+ * Perf: two unit-stride passes per channel plane; float64 accumulators, two independent partial
+ * sums of each; per-channel constants hoisted; second pass unrolled by four; no temporaries.
+ * [64, 16, 784] float32, best of 20 interleaved with the single-sum loop over a stored x̂:
+ * 3.7 → 3.0 ms (JS's scalar loads, conversions and float32 stores bound it at ~2 ns per element).
  */
 export function channelNormBackward(
   g: TypedArray,
-  xHat: TypedArray,
+  x: TypedArray,
   n: number,
   c: number,
   inner: number,
-  invStd: ArrayLike<number>,
+  mean: Float64Array,
+  invStd: Float64Array,
   gamma: TypedArray | null,
   sumG: Float64Array,
   sumGX: Float64Array,
@@ -98,27 +140,59 @@ export function channelNormBackward(
   sumGX.fill(0);
   for (let i = 0; i < n; i++) {
     for (let ch = 0; ch < c; ch++) {
+      const mu = mean[ch]!;
       const base = (i * c + ch) * inner;
-      let a = 0;
-      let b = 0;
-      for (let j = 0; j < inner; j++) {
-        const gj = g[base + j]!;
-        a += gj;
-        b += gj * xHat[base + j]!;
+      const end = base + inner;
+      let a0 = 0;
+      let a1 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let j = base;
+      for (; j + 2 <= end; j += 2) {
+        const g0 = g[j]!;
+        const g1 = g[j + 1]!;
+        a0 += g0;
+        a1 += g1;
+        b0 += g0 * (x[j]! - mu);
+        b1 += g1 * (x[j + 1]! - mu);
       }
-      sumG[ch] = sumG[ch]! + a;
-      sumGX[ch] = sumGX[ch]! + b;
+      if (j < end) {
+        a0 += g[j]!;
+        b0 += g[j]! * (x[j]! - mu);
+      }
+      sumG[ch] = sumG[ch]! + (a0 + a1);
+      sumGX[ch] = sumGX[ch]! + (b0 + b1);
     }
   }
+  for (let ch = 0; ch < c; ch++) sumGX[ch] = sumGX[ch]! * invStd[ch]!;
   if (gradX === null) return;
   const count = n * inner;
   for (let i = 0; i < n; i++) {
     for (let ch = 0; ch < c; ch++) {
       const base = (i * c + ch) * inner;
-      const k = invStd[ch]! * (gamma === null ? 1 : gamma[ch]!);
+      const end = base + inner;
+      const mu = mean[ch]!;
+      const s = invStd[ch]!;
+      // ∂L/∂x = k·(g − mean(g)) − k·s·mean(g·x̂)·(x − μ),  k = s·γ
+      const k = s * (gamma === null ? 1 : gamma[ch]!);
       const meanG = sumG[ch]! / count;
-      const meanGX = sumGX[ch]! / count;
-      for (let j = 0; j < inner; j++) gradX[base + j] = k * (g[base + j]! - meanG - xHat[base + j]! * meanGX);
+      const slope = (k * s * sumGX[ch]!) / count;
+      let j = base;
+      for (; j + 4 <= end; j += 4) {
+        const g0 = g[j]!;
+        const g1 = g[j + 1]!;
+        const g2 = g[j + 2]!;
+        const g3 = g[j + 3]!;
+        const x0 = x[j]!;
+        const x1 = x[j + 1]!;
+        const x2 = x[j + 2]!;
+        const x3 = x[j + 3]!;
+        gradX[j] = k * (g0 - meanG) - slope * (x0 - mu);
+        gradX[j + 1] = k * (g1 - meanG) - slope * (x1 - mu);
+        gradX[j + 2] = k * (g2 - meanG) - slope * (x2 - mu);
+        gradX[j + 3] = k * (g3 - meanG) - slope * (x3 - mu);
+      }
+      for (; j < end; j++) gradX[j] = k * (g[j]! - meanG) - slope * (x[j]! - mu);
     }
   }
 }

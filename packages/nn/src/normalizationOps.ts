@@ -12,9 +12,10 @@
  * Ref: Ioffe & Szegedy 2015, "Batch Normalization", §3 (Algorithm 1 and the chain rule below it);
  *      Ba, Kiros & Hinton 2016, "Layer Normalization", §3.
  *
- * The backward is written with tensor ops. For a plain backward it uses x̂ and s saved by the
- * forward kernel (constants). Under `createGraph` it rebuilds x̂ and s from x with tensor ops, so
- * the gradient is itself differentiable in x and γ (double backward works).
+ * The backward is written with tensor ops. For a plain backward, LayerNorm uses x̂ and s saved by
+ * the forward kernel (constants) and BatchNorm one fused kernel over x and the saved μ and s (x̂ is
+ * rebuilt on the fly, as PyTorch does). Under `createGraph` both rebuild x̂ and s from x with
+ * tensor ops, so the gradient is itself differentiable in x and γ (double backward works).
  */
 import {
   ArgumentError,
@@ -70,7 +71,8 @@ function differentiableStats(x: Tensor, dims: number[], n: number, eps: number):
  * Batch normalization over dim 1 (channels) of x: [n, c, …] → [n, c, …].
  * Training: batch statistics over n and the trailing dims; the running estimates, when given,
  * are updated in place with the unbiased variance σ²·N/(N − 1) (PyTorch's convention).
- * Evaluation: y = (x − runningMean)/√(runningVar + ε)·γ + β, a composition of tensor ops.
+ * Evaluation: y = (x − runningMean)/√(runningVar + ε)·γ + β: one fused kernel when no gradient is
+ * needed, else a composition of tensor ops (differentiable in x, γ and β).
  */
 export function batchNorm(
   x: Tensor,
@@ -101,6 +103,17 @@ export function batchNorm(
         op,
         'evaluation mode needs runningMean and runningVar (or pass training: true)',
       );
+    const needsGrad =
+      isGradEnabled() && (x.requiresGrad || weight?.requiresGrad === true || bias?.requiresGrad === true);
+    if (!needsGrad) {
+      // Nothing to differentiate: one fused pass with the running statistics.
+      const mean = Float64Array.from(runningMean.data);
+      const invStd = new Float64Array(c);
+      for (let ch = 0; ch < c; ch++) invStd[ch] = 1 / Math.sqrt(runningVar.data[ch]! + eps);
+      const y = Tensor.empty(x.shape, x.dtype);
+      channelNormalize(x.data, n, c, inner, mean, invStd, weight?.data ?? null, bias?.data ?? null, y.data);
+      return y;
+    }
     const mu = runningMean.detach().reshape(statShape);
     const s = runningVar.detach().add(eps).pow(-0.5).reshape(statShape);
     let y = x.sub(mu).mul(s);
@@ -121,20 +134,8 @@ export function batchNorm(
   channelMeanVar(x.data, n, c, inner, mean, variance);
   const invStd = new Float64Array(c);
   for (let ch = 0; ch < c; ch++) invStd[ch] = 1 / Math.sqrt(variance[ch]! + eps);
-  const xHat = Tensor.empty(x.shape, x.dtype);
   const y = Tensor.empty(x.shape, x.dtype);
-  channelNormalize(
-    x.data,
-    n,
-    c,
-    inner,
-    mean,
-    invStd,
-    weight?.data ?? null,
-    bias?.data ?? null,
-    xHat.data,
-    y.data,
-  );
+  channelNormalize(x.data, n, c, inner, mean, invStd, weight?.data ?? null, bias?.data ?? null, y.data);
 
   // Running estimates are state, not part of the graph: updated in place.
   if (runningMean !== null && runningVar !== null) {
@@ -145,7 +146,7 @@ export function batchNorm(
     }
   }
 
-  // First-order backward (no createGraph): one fused kernel over the saved x̂ and 1/σ.
+  // First-order backward (no createGraph): one fused kernel over x and the saved μ and 1/σ.
   const fusedBackward = (gradOut: Tensor): Array<Tensor | null> => {
     const sumG = new Float64Array(c);
     const sumGX = new Float64Array(c);
@@ -153,10 +154,11 @@ export function batchNorm(
     const gamma = weight?.data ?? null;
     channelNormBackward(
       gradOut.data,
-      xHat.data,
+      x.data,
       n,
       c,
       inner,
+      mean,
       invStd,
       gamma,
       sumG,

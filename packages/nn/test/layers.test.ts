@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@tsgrad/autograd';
+import { noGrad, type Tensor, tensor } from '@tsgrad/autograd';
 import { describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool2d,
@@ -189,6 +189,9 @@ describe('BatchNorm matches PyTorch over several training steps, then in eval', 
       });
       m.eval();
       expectCloseToGolden(m.forward(fromGolden(c.evalInput)), c.evalOutput, RTOL, ATOL, 'eval output');
+      // Under noGrad the fused evaluation kernel runs instead of the composite of tensor ops.
+      const evalNoGrad = noGrad(() => m.forward(fromGolden(c.evalInput)));
+      expectCloseToGolden(evalNoGrad, c.evalOutput, RTOL, ATOL, 'eval output (noGrad)');
     });
   }
 });
