@@ -6,8 +6,10 @@
  * Perf: the images, weights and gradients are copied into the module's memory once per call and
  * the result copied out once; each sample's column matrix (c·kh·kw × oh·ow, nine times the image
  * for a 3×3 kernel) is built, multiplied and consumed inside the module and never crosses into
- * JavaScript. The weight gradient unrolls x again rather than copying kept columns in: the image
- * is a ninth of its columns' size, and im2col in the module costs less than that copy.
+ * JavaScript (with stride 1 and at most 8 output channels per group there is none: the forward
+ * and the weight gradient read the padded image in place, wasm/assembly/convDirect.ts). The weight
+ * gradient unrolls x again rather than copying kept columns in: the image is a ninth of its
+ * columns' size, and im2col in the module costs less than that copy.
  */
 import type { ConvGeometry } from '../conv.js';
 import { alignUp, reserveF32, type WasmKernels, wasmModule } from './module.js';
