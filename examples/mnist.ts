@@ -6,12 +6,14 @@
  *   pnpm mnist --model mlp              # a two-layer MLP, faster, ≥ 96%
  *   pnpm mnist --optimizer sgd --lr 0.05 --epochs 10 --batch-size 64 --seed 1
  *   pnpm mnist --quick                  # a few hundred digits, one epoch (CI)
+ *   pnpm mnist --threads 2              # the gemm on two threads (same results)
  *
  * Everything in one loop: augment a batch (small random rotations, shifts and zooms), forward,
  * cross-entropy, backward, optimizer step, schedule step. Writes the weights (.safetensors) and
  * the train/test curves (.svg) to out/.
  */
 import { manualSeed, noGrad, type Tensor } from '@tsgrad/autograd';
+import { setKernelThreads } from '@tsgrad/autograd/node';
 import { DataLoader, TensorDataset, transforms } from '@tsgrad/data';
 import {
   BatchNorm2d,
@@ -40,6 +42,8 @@ export interface MnistOptions extends CommonOptions {
   lr: number;
   /** Random rotations (±10°), shifts (±10%) and zooms (0.9–1.1) of the training digits. */
   augment: boolean;
+  /** Threads for the WebAssembly gemm (setKernelThreads); results are the same for any count. */
+  threads: number;
 }
 
 const DEFAULTS: MnistOptions = {
@@ -49,6 +53,7 @@ const DEFAULTS: MnistOptions = {
   batchSize: 64,
   lr: 0,
   augment: true,
+  threads: 1,
   seed: 0,
 };
 
@@ -96,6 +101,7 @@ export function main(opts: Partial<MnistOptions> = {}) {
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd')
     throw new RangeError(`mnist: --optimizer must be adam or sgd, got '${o.optimizer}'`);
   if (o.lr === 0) o.lr = o.optimizer === 'adam' ? 0.003 : 0.05;
+  setKernelThreads(o.threads);
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   manualSeed(o.seed ?? 0);
@@ -187,6 +193,7 @@ export function main(opts: Partial<MnistOptions> = {}) {
     `weights: ${weightsPath}`,
     `curves:  ${outPath(o, `${name}.svg`)}`,
   );
+  if (o.threads !== 1) setKernelThreads(1);
   return { testAccuracy, history, confusion, seconds, cpuSeconds, weightsPath, model };
 }
 
