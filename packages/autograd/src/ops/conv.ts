@@ -18,6 +18,7 @@ import { type ConvGeometry, colSize, isPointwise } from '../kernels/conv.js';
 import type { Float } from '../kernels/elementwise.js';
 import type { AvgPoolMode, PoolGeometry } from '../kernels/pool.js';
 import * as poolKernels from '../kernels/pool.js';
+import { useWasmKernels } from '../kernels/wasm/module.js';
 import { formatShape, type Shape } from '../shape.js';
 import { type DType, Tensor } from '../tensor.js';
 
@@ -148,7 +149,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 
 function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const y = Tensor.empty([g.n, g.outC, g.oh, g.ow], x.dtype);
-  const keep = weight.requiresGrad && isGradEnabled() && !isPointwise(g);
+  // The WebAssembly passes unroll x inside the module each time (never into JS memory), so columns
+  // are kept for the backward only on the TypeScript path.
+  const onWasm = x.dtype === 'float32' && useWasmKernels();
+  const keep = weight.requiresGrad && isGradEnabled() && !isPointwise(g) && !onWasm;
   const size = isPointwise(g) ? 0 : colSize(g);
   let cols: Float | null = null;
   if (keep) cols = x.dtype === 'float64' ? new Float64Array(g.n * size) : new Float32Array(g.n * size);
