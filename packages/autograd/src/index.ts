@@ -67,6 +67,15 @@ export {
   gradgradcheck,
 } from './gradcheck.js';
 export { type ToDotOptions, toDot } from './graph.js';
+// BatchNorm kernels, for @tsgrad/nn (TypeScript and WebAssembly SIMD variants)
+export {
+  channelMeanVar,
+  channelMeanVarReference,
+  channelNormalize,
+  channelNormalizeReference,
+  channelNormBackward,
+  channelNormBackwardReference,
+} from './kernels/normalization.js';
 // Optimizer update kernels, for @tsgrad/optim (TypeScript and WebAssembly SIMD variants)
 export { type AdamCoefficients, adamUpdate, adamUpdateReference } from './kernels/optimizer.js';
 // Kernel backend: WebAssembly SIMD ('wasm', the default where available) or TypeScript ('js')

@@ -19,6 +19,9 @@
  */
 import {
   ArgumentError,
+  channelMeanVar,
+  channelNormalize,
+  channelNormBackward,
   formatShape,
   isGradEnabled,
   record,
@@ -27,13 +30,7 @@ import {
   sizeOf,
   Tensor,
 } from '@tsgrad/autograd';
-import {
-  channelMeanVar,
-  channelNormalize,
-  channelNormBackward,
-  rowMeanVar,
-  rowNormalize,
-} from './kernels.js';
+import { rowMeanVar, rowNormalize } from './kernels.js';
 
 export interface BatchNormOptions {
   /** Use batch statistics (and update the running ones, if given). Default false, as PyTorch. */

@@ -1,14 +1,29 @@
 /**
- * BatchNorm's kernels (src/kernels.ts), which sum into several partial sums, hoist per-channel
- * constants and rebuild x̂ from x in the backward, equal straightforward one-element-at-a-time
- * references on random [n, c, inner] shapes (odd sizes and inner = 1 included), in float64 and
- * float32; and the fused evaluation path of batchNorm equals its differentiable composite path.
+ * BatchNorm's kernels (autograd's kernels/normalization.ts: the TypeScript ones, which sum into
+ * several partial sums, hoist per-channel constants and rebuild x̂ from x in the backward, and the
+ * dispatching ones, which run float32 on WebAssembly SIMD) equal straightforward
+ * one-element-at-a-time references on random [n, c, inner] shapes (odd sizes and inner = 1
+ * included), in float64 and float32, on both kernel backends; and the fused evaluation path of
+ * batchNorm equals its differentiable composite path.
  */
-import { Generator, manualSeed, noGrad, randn, type Tensor } from '@tsgrad/autograd';
+import {
+  channelMeanVar,
+  channelMeanVarReference,
+  channelNormalize,
+  channelNormalizeReference,
+  channelNormBackward,
+  channelNormBackwardReference,
+  Generator,
+  getKernelBackend,
+  manualSeed,
+  noGrad,
+  randn,
+  setKernelBackend,
+  type Tensor,
+} from '@tsgrad/autograd';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { functional as F } from '../src/index.js';
-import { channelMeanVar, channelNormalize, channelNormBackward } from '../src/kernels.js';
 
 type Float = Float32Array | Float64Array;
 
@@ -103,15 +118,37 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
 const arbCase = fc.record({
   n: fc.integer({ min: 1, max: 5 }),
   c: fc.integer({ min: 1, max: 4 }),
-  inner: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 41 })),
+  // Up to 41: the TypeScript kernels; 200–300: the float32 ones run on WebAssembly too (≥ 1024 elements).
+  inner: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 41 }), fc.integer({ min: 200, max: 300 })),
   seed: fc.integer({ min: 0, max: 10_000 }),
   dtype: fc.constantFrom('float32' as const, 'float64' as const),
   affine: fc.boolean(),
   offset: fc.constantFrom(0, 100),
 });
 
+const kernelSets = [
+  {
+    name: 'the TypeScript kernels',
+    backend: 'js' as const,
+    meanVar: channelMeanVarReference,
+    normalize: channelNormalizeReference,
+    backward: channelNormBackwardReference,
+  },
+  ...(['js', 'wasm'] as const).map((backend) => ({
+    name: `the dispatching kernels on the '${backend}' backend`,
+    backend,
+    meanVar: channelMeanVar,
+    normalize: channelNormalize,
+    backward: channelNormBackward,
+  })),
+];
+
+const initialBackend = getKernelBackend();
+afterEach(() => setKernelBackend(initialBackend));
+
 describe('BatchNorm kernels equal one-element-at-a-time references', () => {
-  it('channelMeanVar, channelNormalize and channelNormBackward (property, odd sizes)', () => {
+  it.each(kernelSets)('$name: meanVar, normalize and backward (property, odd sizes)', (k) => {
+    setKernelBackend(k.backend);
     fc.assert(
       fc.property(arbCase, ({ n, c, inner, seed, dtype, affine, offset }) => {
         const size = n * c * inner;
@@ -124,21 +161,21 @@ describe('BatchNorm kernels equal one-element-at-a-time references', () => {
 
         const mean = new Float64Array(c);
         const variance = new Float64Array(c);
-        channelMeanVar(x, n, c, inner, mean, variance);
+        k.meanVar(x, n, c, inner, mean, variance);
         const want = meanVarReference(x, n, c, inner);
         expectClose(mean, want.mean, 1e-12, 'mean');
         expectClose(variance, want.variance, 1e-10, 'variance');
 
         const invStd = want.variance.map((v) => 1 / Math.sqrt(v + 1e-5));
         const y = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-        channelNormalize(x, n, c, inner, want.mean, invStd, gamma, beta, y);
+        k.normalize(x, n, c, inner, want.mean, invStd, gamma, beta, y);
         const ref = normalizeReference(x, n, c, inner, want.mean, invStd, gamma, beta);
         expectClose(y, ref.y, tol, 'y');
 
         const sumG = new Float64Array(c);
         const sumGX = new Float64Array(c);
         const gradX = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-        channelNormBackward(g, x, n, c, inner, want.mean, invStd, gamma, sumG, sumGX, gradX);
+        k.backward(g, x, n, c, inner, want.mean, invStd, gamma, sumG, sumGX, gradX);
         const back = backwardReference(g, ref.xHat, n, c, inner, invStd, gamma);
         expectClose(sumG, back.sumG, 1e-12, 'sumG');
         expectClose(sumGX, back.sumGX, 1e-10, 'sumGX');
@@ -146,7 +183,7 @@ describe('BatchNorm kernels equal one-element-at-a-time references', () => {
 
         // Without an input gradient the kernel writes the two sums only.
         sumG.fill(Number.NaN);
-        channelNormBackward(g, x, n, c, inner, want.mean, invStd, gamma, sumG, sumGX, null);
+        k.backward(g, x, n, c, inner, want.mean, invStd, gamma, sumG, sumGX, null);
         expectClose(sumG, back.sumG, 1e-12, 'sumG (no gradX)');
       }),
       { numRuns: 200 },

@@ -75,6 +75,39 @@ export interface KernelExports {
   sumOuterInner(x: number, a: number, b: number, c: number, out: number): void;
   maxPool2d(geometry: number, x: number, out: number, indices: number): void;
   maxPool2dScatter(geometry: number, gradOut: number, indices: number, gradX: number): void;
+  channelMeanVar(x: number, n: number, c: number, inner: number, mean: number, variance: number): void;
+  channelAffine(
+    x: number,
+    n: number,
+    c: number,
+    inner: number,
+    mean: number,
+    scale: number,
+    shift: number,
+    y: number,
+  ): void;
+  channelGradSums(
+    g: number,
+    x: number,
+    n: number,
+    c: number,
+    inner: number,
+    mean: number,
+    sumG: number,
+    sumGC: number,
+  ): void;
+  channelGradInput(
+    g: number,
+    x: number,
+    n: number,
+    c: number,
+    inner: number,
+    mean: number,
+    k: number,
+    meanG: number,
+    slope: number,
+    gradX: number,
+  ): void;
   adamStep(
     p: number,
     g: number,
