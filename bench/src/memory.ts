@@ -5,6 +5,7 @@
  * one JSON line: steps done, ms/step, the process's peak RSS, RSS growth from after the first
  * step to the peak, and heap (+ external) growth after a full GC over the run.
  */
+import { readFileSync } from 'node:fs';
 import { collectGarbage, MB } from './harness.js';
 import { systemNamed } from './systems/index.js';
 import { MLP_SMALL, mlpData } from './workloads.js';
@@ -38,7 +39,7 @@ while (steps < maxSteps && performance.now() < deadline) {
 const msPerStep = (performance.now() - start) / (steps - 1);
 collectGarbage();
 const after = process.memoryUsage();
-const peakRss = process.resourceUsage().maxRSS * 1024;
+const peakRss = peakRssBytes();
 const result: MemoryResult = {
   system: name,
   steps,
@@ -51,3 +52,18 @@ const result: MemoryResult = {
 };
 runner.dispose();
 console.log(JSON.stringify(result));
+
+/**
+ * This process's peak RSS. On Linux it is VmHWM of /proc/self/status: getrusage's maxRSS (Node's
+ * resourceUsage) carries over the parent's peak across fork and exec, so every child reported the
+ * bench process's own peak.
+ */
+function peakRssBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
