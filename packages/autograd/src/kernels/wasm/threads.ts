@@ -69,6 +69,8 @@ interface Pool {
   state: Int32Array;
   args: Uint32Array;
   workers: Array<{ terminate(): unknown }>;
+  /** The single-threaded kernels the pool replaced, reinstalled when it stops. */
+  single: WasmKernels;
 }
 let pool: Pool | null = null;
 
@@ -93,8 +95,8 @@ export function startKernelThreads(count: number, spawn: SpawnKernelWorker): voi
       'setKernelThreads: needs SharedArrayBuffer and Atomics.wait (unavailable in this engine)',
     );
   }
-  if (wasmModule() === null)
-    throw new Error('setKernelThreads: WebAssembly SIMD is not available in this engine');
+  const single = wasmModule();
+  if (single === null) throw new Error('setKernelThreads: WebAssembly SIMD is not available in this engine');
   const module = new WebAssembly.Module(kernelBytes(true));
   // Shared memories state their maximum; 65536 pages is wasm32's whole 4 GiB (address space only).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
@@ -114,11 +116,11 @@ export function startKernelThreads(count: number, spawn: SpawnKernelWorker): voi
       throw new Error(`setKernelThreads: worker ${i + 1} did not start within 10 s`);
     }
   }
-  pool = { kernels, state, args: new Uint32Array(control), workers };
+  pool = { kernels, state, args: new Uint32Array(control), workers, single };
   installKernels(kernels);
 }
 
-/** Stops the workers (if any) and returns to one thread, on a fresh non-shared memory. */
+/** Stops the workers (if any) and returns to one thread, on the kernels (and memory) used before. */
 export function stopKernelThreads(): void {
   if (pool === null) return;
   for (let i = 0; i < pool.workers.length; i++) {
@@ -126,8 +128,8 @@ export function stopKernelThreads(): void {
     Atomics.notify(pool.state, i * SLOT);
   }
   for (const w of pool.workers) w.terminate();
+  installKernels(pool.single);
   pool = null;
-  installKernels(instantiate(new WebAssembly.Module(kernelBytes(false))));
 }
 
 /**
