@@ -32,11 +32,6 @@ export function statsOf(seconds: readonly number[]): Stats {
 
 /** Times `fn` (synchronous) with benchmark.js; throws what `fn` throws. */
 export function measure(name: string, fn: () => void, options: TimingOptions): Stats {
-  return statsOf(measureSamples(name, fn, options));
-}
-
-/** The samples (seconds per call) of one benchmark.js run of `fn`. */
-export function measureSamples(name: string, fn: () => void, options: TimingOptions): number[] {
   const bench = new Benchmark(name, fn, {
     minSamples: options.minSamples,
     maxTime: options.maxTime,
@@ -48,7 +43,7 @@ export function measureSamples(name: string, fn: () => void, options: TimingOpti
   bench.run({ async: false });
   const error = (bench as unknown as { error?: unknown }).error;
   if (error !== undefined) throw error;
-  return [...bench.stats.sample];
+  return statsOf(bench.stats.sample);
 }
 
 // ---- memory -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
 import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
-import { fmt, measure, measureSamples, type Stats, statsOf, type TimingOptions, table } from './harness.js';
+import { fmt, measure, type Stats, type TimingOptions, table } from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { SYSTEMS } from './systems/index.js';
 import type { Runner, System } from './systems/system.js';
@@ -71,17 +71,7 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/**
- * Rounds of sampling per workload. Every system takes a turn in each round, so a slow or fast phase
- * of a shared host falls on all of them rather than on whichever system ran during it.
- */
-const ROUNDS = 3;
-
-/**
- * Builds and checks one runner per system, then times them in ROUNDS rounds (each system samples
- * for maxTime / ROUNDS per round) and reports each system's samples pooled; returns the first
- * run's value per system.
- */
+/** Builds, checks and times one runner per system; returns the first run's value per system. */
 async function runWorkload(
   workload: string,
   metric: Metric,
@@ -90,53 +80,26 @@ async function runWorkload(
 ): Promise<Map<string, number | string>> {
   const row: Row = { workload, metric, results: new Map(), ...(target === undefined ? {} : { target }) };
   const first = new Map<string, number | string>();
-  const fail = (system: System, e: unknown) => {
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    row.results.set(system.name, 'fails');
-    first.set(system.name, 'fails');
-    notes.push(`${workload}, ${system.name}: fails: ${message}`);
-    log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} fails: ${message}`);
-  };
-  const live: Array<{ system: System; runner: Runner; samples: number[]; failed: boolean }> = [];
-  try {
-    for (const system of systems) {
-      try {
-        await system.activate();
-        const runner = build(system);
-        live.push({ system, runner, samples: [], failed: false });
-        first.set(system.name, runner.run());
-        if (runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
-      } catch (e) {
-        const entry = live.find((l) => l.system === system);
-        if (entry) entry.failed = true;
-        fail(system, e);
-      }
+  for (const system of systems) {
+    let runner: Runner | undefined;
+    try {
+      await system.activate();
+      runner = build(system);
+      first.set(system.name, runner.run());
+      const r = runner;
+      const stats = measure(`${workload} ${system.name}`, () => r.run(), timing);
+      row.results.set(system.name, stats);
+      if (runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
+      log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      row.results.set(system.name, 'fails');
+      first.set(system.name, 'fails');
+      notes.push(`${workload}, ${system.name}: fails: ${message.split('\n')[0]}`);
+      log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} fails: ${message.split('\n')[0]}`);
+    } finally {
+      runner?.dispose();
     }
-    const perRound: TimingOptions = {
-      minSamples: Math.ceil(timing.minSamples / ROUNDS) + 1,
-      maxTime: timing.maxTime / ROUNDS,
-    };
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const entry of live) {
-        if (entry.failed) continue;
-        try {
-          await entry.system.activate();
-          const r = entry.runner;
-          entry.samples.push(...measureSamples(`${workload} ${entry.system.name}`, () => r.run(), perRound));
-        } catch (e) {
-          entry.failed = true;
-          fail(entry.system, e);
-        }
-      }
-    }
-    for (const entry of live) {
-      if (entry.failed) continue;
-      const stats = statsOf(entry.samples);
-      row.results.set(entry.system.name, stats);
-      log(`  ${workload.padEnd(16)} ${entry.system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
-    }
-  } finally {
-    for (const entry of live) entry.runner.dispose();
   }
   rows.push(row);
   return first;
@@ -360,7 +323,7 @@ const report = [
   '# tsgrad benchmark results',
   '',
   `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${os.cpus().length} cores, shared), ${quick ? '`pnpm bench --quick`' : '`pnpm bench`'}.`,
-  `Medians of benchmark.js samples, with the min–max range in parentheses; each workload samples every system in ${ROUNDS} rounds (each system a turn per round), so a slow or fast phase of the host falls on all of them. The ratio columns are`,
+  'Medians of benchmark.js samples, with the min–max range in parentheses. The ratio columns are',
   "tsgrad's median time over the other system's (below 1: tsgrad is faster). Every timed call reads",
   'its result back into JS. tfjs-wasm and jax-js run single-threaded Wasm (SIMD). `tsgrad` uses its default',
   "kernels (WebAssembly SIMD, one thread), on which issue 9's targets are checked; `tsgrad-js` runs every",
