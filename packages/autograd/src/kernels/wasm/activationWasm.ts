@@ -5,12 +5,11 @@
  *
  * Perf: two copies in, one branch-free f32x4 pass, one copy out.
  */
-import { alignUp, reserveF32, wasmModule } from './module.js';
+import { alignUp, requireWasm, reserveF32 } from './module.js';
 
 /** out[i] = gradOut[i] · [y[i] > 0], bit for bit as `reluBackward` in kernels/activation.ts. */
 export function reluBackwardWasm(gradOut: Float32Array, y: Float32Array, out: Float32Array): void {
-  const w = wasmModule();
-  if (w === null) throw new Error('reluBackwardWasm: WebAssembly SIMD is not available in this engine');
+  const w = requireWasm('reluBackwardWasm');
   const n = out.length;
   const gPtr = w.heapBase;
   const yPtr = alignUp(gPtr + 4 * n);

@@ -12,7 +12,7 @@
  * columns' size, and im2col in the module costs less than that copy.
  */
 import type { ConvGeometry } from '../conv.js';
-import { alignUp, reserveF32, type WasmKernels, wasmModule } from './module.js';
+import { alignUp, requireWasm, reserveF32, type WasmKernels } from './module.js';
 
 /** The order of the i32 fields of `ConvGeometry` in the module (wasm/assembly/conv.ts). */
 const FIELDS = [
@@ -57,12 +57,6 @@ function layout(
   return { heap, at };
 }
 
-function loaded(op: string): WasmKernels {
-  const w = wasmModule();
-  if (w === null) throw new Error(`${op}: WebAssembly SIMD is not available in this engine`);
-  return w;
-}
-
 /** out = x ⋆ weight (+ bias), as conv2dForward in kernels/conv.ts. */
 export function conv2dForwardWasm(
   x: Float32Array,
@@ -71,7 +65,7 @@ export function conv2dForwardWasm(
   out: Float32Array,
   g: ConvGeometry,
 ): void {
-  const w = loaded('conv2dForwardWasm');
+  const w = requireWasm('conv2dForwardWasm');
   const xSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.outC * g.oh * g.ow;
   const { heap, at } = layout(w, g, [xSize, weight.length, g.outC, outSize]);
@@ -90,7 +84,7 @@ export function conv2dInputGradWasm(
   gradX: Float32Array,
   g: ConvGeometry,
 ): void {
-  const w = loaded('conv2dInputGradWasm');
+  const w = requireWasm('conv2dInputGradWasm');
   const xSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.outC * g.oh * g.ow;
   const { heap, at } = layout(w, g, [outSize, weight.length, xSize]);
@@ -108,7 +102,7 @@ export function conv2dWeightGradWasm(
   gradW: Float32Array,
   g: ConvGeometry,
 ): void {
-  const w = loaded('conv2dWeightGradWasm');
+  const w = requireWasm('conv2dWeightGradWasm');
   const xSize = g.n * g.c * g.h * g.w;
   const outSize = g.n * g.outC * g.oh * g.ow;
   const wSize = (g.outC * g.c * g.kh * g.kw) / g.groups;

@@ -6,12 +6,11 @@
  * Perf: one copy in, a branch-free f32x4 loop in place, one copy out (see wasm/assembly/elementwise.ts
  * for why that beats the JavaScript loop).
  */
-import { reserveF32, wasmModule } from './module.js';
+import { requireWasm, reserveF32 } from './module.js';
 
 /** out[i] = max(x[i], 0); NaN stays NaN. Same contract as `relu` in kernels/activation.ts. */
 export function reluWasm(x: Float32Array, out: Float32Array): void {
-  const w = wasmModule();
-  if (w === null) throw new Error('reluWasm: WebAssembly SIMD is not available in this engine');
+  const w = requireWasm('reluWasm');
   const n = out.length;
   const ptr = w.heapBase;
   const heap = reserveF32(w, ptr + 4 * n);
@@ -30,8 +29,7 @@ export type Comparison = (typeof COMPARISONS)[number];
  * float32 value (Math.fround(s) === s): the module compares in float32.
  */
 export function compareScalarWasm(op: Comparison, x: Float32Array, s: number, out: Float32Array): void {
-  const w = wasmModule();
-  if (w === null) throw new Error('compareScalarWasm: WebAssembly SIMD is not available in this engine');
+  const w = requireWasm('compareScalarWasm');
   const n = out.length;
   const ptr = w.heapBase;
   const heap = reserveF32(w, ptr + 4 * n);

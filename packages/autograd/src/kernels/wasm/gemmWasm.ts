@@ -10,7 +10,7 @@
  * O(mk + kn + mn) against the O(mnk) product. Sums are float32 (like tfjs and PyTorch on CPU),
  * unlike gemmBlocked, which sums float32 inputs in double within each depth slice.
  */
-import { alignUp, reserveF32, wasmModule } from './module.js';
+import { alignUp, requireWasm, reserveF32 } from './module.js';
 import { sgemmOnThreads } from './threads.js';
 
 export function gemmWasm(
@@ -27,8 +27,7 @@ export function gemmWasm(
   cOffset: number,
   accumulate: boolean,
 ): void {
-  const w = wasmModule();
-  if (w === null) throw new Error('gemmWasm: WebAssembly SIMD is not available in this engine');
+  const w = requireWasm('gemmWasm');
   if (m === 0 || n === 0) return;
   const aLength = m * k;
   const bLength = k * n;

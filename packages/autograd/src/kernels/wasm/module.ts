@@ -202,7 +202,7 @@ export function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
 
 function load(): WasmKernels | null {
   if (!simdSupported()) return null;
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  const bytes = kernelBytes(false);
   try {
     return instantiate(new WebAssembly.Module(bytes));
   } catch (error) {
@@ -227,6 +227,13 @@ function load(): WasmKernels | null {
 export function wasmModule(): WasmKernels | null {
   if (loaded === undefined) loaded = load();
   return loaded;
+}
+
+/** The loaded module, for a kernel wrapper named `op`; throws where it cannot run. */
+export function requireWasm(op: string): WasmKernels {
+  const w = wasmModule();
+  if (w === null) throw new Error(`${op}: WebAssembly SIMD is not available in this engine`);
+  return w;
 }
 
 /** True when ops should call the WebAssembly kernels: selected, and loaded. */

@@ -9,13 +9,7 @@
  * (the copies in and out are now most of each). Arithmetic is float64 as in the references, so the element-wise
  * outputs equal theirs bit for bit and the sums differ only in their order.
  */
-import { alignUp, reserveF32, type WasmKernels, wasmModule } from './module.js';
-
-function loaded(name: string): WasmKernels {
-  const w = wasmModule();
-  if (w === null) throw new Error(`${name}: WebAssembly SIMD is not available in this engine`);
-  return w;
-}
+import { alignUp, requireWasm, reserveF32, type WasmKernels } from './module.js';
 
 /** Copies `values` (float64) into the module's memory at byte address `at` (8-aligned). */
 function putF64(w: WasmKernels, at: number, values: ArrayLike<number>): void {
@@ -31,7 +25,7 @@ export function channelMeanVarWasm(
   mean: Float64Array,
   variance: Float64Array,
 ): void {
-  const w = loaded('channelMeanVarWasm');
+  const w = requireWasm('channelMeanVarWasm');
   const size = n * c * inner;
   const xAt = w.heapBase;
   const meanAt = alignUp(xAt + 4 * size);
@@ -54,7 +48,7 @@ export function channelAffineWasm(
   shift: ArrayLike<number>,
   y: Float32Array,
 ): void {
-  const w = loaded('channelAffineWasm');
+  const w = requireWasm('channelAffineWasm');
   const size = n * c * inner;
   const xAt = w.heapBase;
   const yAt = alignUp(xAt + 4 * size);
@@ -88,7 +82,7 @@ export function channelNormBackwardWasm(
   sumGX: Float64Array,
   gradX: Float32Array | null,
 ): void {
-  const w = loaded('channelNormBackwardWasm');
+  const w = requireWasm('channelNormBackwardWasm');
   const size = n * c * inner;
   const gAt = w.heapBase;
   const xAt = alignUp(gAt + 4 * size);

@@ -8,7 +8,7 @@
  * ~12 ns for the scalar loop.
  */
 import type { AdamCoefficients } from '../optimizer.js';
-import { reserveF32, wasmModule } from './module.js';
+import { requireWasm, reserveF32 } from './module.js';
 
 /** Elements per chunk copied through WebAssembly memory. */
 const CHUNK = 16384;
@@ -24,8 +24,7 @@ export function adamUpdateWasm(
   v: Float32Array,
   c: AdamCoefficients,
 ): void {
-  const w = wasmModule();
-  if (w === null) throw new Error('adamUpdateWasm: WebAssembly SIMD is not available in this engine');
+  const w = requireWasm('adamUpdateWasm');
   const n = p.length;
   const pAt = w.heapBase;
   const gAt = pAt + 4 * CHUNK;

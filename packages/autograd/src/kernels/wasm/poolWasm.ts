@@ -6,7 +6,7 @@
  * Perf: copies in and out around branch-free loops (see the assembly file for why that wins).
  */
 import type { PoolGeometry } from '../pool.js';
-import { alignUp, reserveF32, type WasmKernels, wasmModule } from './module.js';
+import { alignUp, requireWasm, reserveF32, type WasmKernels } from './module.js';
 
 /** The order of the i32 fields of `PoolGeometry` in the module (wasm/assembly/pool.ts). */
 const FIELDS = [
@@ -31,12 +31,6 @@ function writeGeometry(w: WasmKernels, heap: Float32Array, g: PoolGeometry): voi
   for (let i = 0; i < FIELDS.length; i++) ints[i] = g[FIELDS[i]!];
 }
 
-function loaded(op: string): WasmKernels {
-  const w = wasmModule();
-  if (w === null) throw new Error(`${op}: WebAssembly SIMD is not available in this engine`);
-  return w;
-}
-
 /**
  * out = the window maxima of x, indices = their positions in each plane. Precondition: no padding
  * and every window inside the image (the case maxPool2d in kernels/pool.ts calls interior).
@@ -47,7 +41,7 @@ export function maxPool2dInteriorWasm(
   indices: Int32Array,
   g: PoolGeometry,
 ): void {
-  const w = loaded('maxPool2dInteriorWasm');
+  const w = requireWasm('maxPool2dInteriorWasm');
   const inSize = g.planes * g.h * g.w;
   const outSize = g.planes * g.oh * g.ow;
   const xPtr = alignUp(w.heapBase + 4 * FIELDS.length);
@@ -69,7 +63,7 @@ export function maxPool2dScatterWasm(
   gradX: Float32Array,
   g: PoolGeometry,
 ): void {
-  const w = loaded('maxPool2dScatterWasm');
+  const w = requireWasm('maxPool2dScatterWasm');
   const inSize = g.planes * g.h * g.w;
   const outSize = g.planes * g.oh * g.ow;
   const gPtr = alignUp(w.heapBase + 4 * FIELDS.length);

@@ -4,15 +4,14 @@
  *
  * Perf: one copy in, a pass that widens four floats at a time into float64 sums, b floats out.
  */
-import { alignUp, reserveF32, wasmModule } from './module.js';
+import { alignUp, requireWasm, reserveF32 } from './module.js';
 
 /**
  * out[j] += Σ_{i < a} Σ_{k < c} x[(i·b + j)·c + k] for j < b (x viewed as [a, b, c]), as sumToShape
  * in kernels/reduce.ts sums [a, b, c] into [1, b, 1]; the sums are float64, rounded once.
  */
 export function sumOuterInnerWasm(x: Float32Array, a: number, b: number, c: number, out: Float32Array): void {
-  const w = wasmModule();
-  if (w === null) throw new Error('sumOuterInnerWasm: WebAssembly SIMD is not available in this engine');
+  const w = requireWasm('sumOuterInnerWasm');
   const n = a * b * c;
   const xPtr = w.heapBase;
   const outPtr = alignUp(xPtr + 4 * n);
