@@ -1,4 +1,4 @@
-import { adamUpdate, type Tensor, type TypedArray } from '@tsgrad/autograd';
+import { type AdamCoefficients, adamUpdate, type Tensor, type TypedArray } from '@tsgrad/autograd';
 import {
   checkBetas,
   checkNonNegative,
@@ -90,7 +90,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     if (!amsgrad && !maximize && weightDecay === 0) {
       // The common case: the same update as the loop below, on autograd's kernel (WebAssembly
       // SIMD for float32, one rounding per operation as PyTorch; kernels/optimizer.ts).
-      adamUpdate(p, g, m, v, { beta1, beta2, stepSize, bc2Sqrt, eps, decay: 1 });
+      adamUpdate(p, g, m, v, coefficients(beta1, beta2, stepSize, bc2Sqrt, eps, 1));
       return;
     }
     if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLikeData(p);
@@ -138,7 +138,7 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
     const { expAvg: m, expAvgSq: v } = state;
     if (!amsgrad && !maximize) {
       // The common case on autograd's kernel (see Adam.update).
-      adamUpdate(p, g, m, v, { beta1, beta2, stepSize, bc2Sqrt, eps, decay });
+      adamUpdate(p, g, m, v, coefficients(beta1, beta2, stepSize, bc2Sqrt, eps, decay));
       return;
     }
     if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLikeData(p);
@@ -153,4 +153,25 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
       p[i] = p[i]! + (-stepSize * m[i]!) / denom;
     }
   }
+}
+
+/** One object reused for every step's coefficients, so an update allocates nothing. */
+const stepCoefficients: AdamCoefficients = { beta1: 0, beta2: 0, stepSize: 0, bc2Sqrt: 1, eps: 0, decay: 1 };
+
+function coefficients(
+  beta1: number,
+  beta2: number,
+  stepSize: number,
+  bc2Sqrt: number,
+  eps: number,
+  decay: number,
+): AdamCoefficients {
+  const c = stepCoefficients;
+  c.beta1 = beta1;
+  c.beta2 = beta2;
+  c.stepSize = stepSize;
+  c.bc2Sqrt = bc2Sqrt;
+  c.eps = eps;
+  c.decay = decay;
+  return c;
 }
