@@ -1,9 +1,13 @@
 /**
  * tsgrad's benchmark suite: the same workloads, shapes, data and initial weights on tsgrad,
- * TensorFlow.js (CPU and WASM backends) and jax-js (Wasm + jit), in one run; tsgrad three ways
- * (WebAssembly kernels on one thread, TypeScript kernels, WebAssembly with the gemm on two threads).
+ * TensorFlow.js (CPU and WASM backends) and jax-js (Wasm + jit), in one run; tsgrad four ways
+ * (WebAssembly kernels on one thread, with and without relaxed SIMD's fused multiply-add;
+ * TypeScript kernels; WebAssembly with the gemm on two threads).
  *
- *   pnpm bench            full run (about 10 minutes on 2 cores)
+ * `pnpm bench` starts Node with --experimental-wasm-relaxed-simd (Node 20 has relaxed SIMD only
+ * behind it; Node ≥ 22 and current browsers have it on). Every system runs in that same process.
+ *
+ *   pnpm bench            full run (about 12 minutes on 2 cores)
  *   pnpm bench --quick    fewer samples and W5 steps
  *   pnpm bench --only=W1,W4 --systems=tsgrad,jax-js
  *
@@ -14,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setWasmFma, wasmFmaActive } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
 import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
@@ -40,7 +45,7 @@ const W5_STEPS = quick ? 100 : 1000;
 const W5_SECONDS = quick ? 10 : 60;
 const SGEMM_SIZES = [128, 256, 512, 1024];
 
-/** A row's targets: `js` on tsgrad-js (issue 8), `wasm` on tsgrad (issue 9). */
+/** A row's targets: `js` on tsgrad-js (issue 8), `wasm` on tsgrad and on tsgrad-simd (issue 9). */
 interface Targets {
   js?: number;
   wasm?: number;
@@ -64,6 +69,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** Whether `tsgrad` ran on the relaxed-SIMD build (fused multiply-add) in this run. */
+let tsgradFma: boolean | undefined;
 const losses: Array<{ workload: string; values: Map<string, number | string> }> = [];
 const notes: string[] = [];
 
@@ -84,6 +91,7 @@ async function runWorkload(
     let runner: Runner | undefined;
     try {
       await system.activate();
+      if (system.name === 'tsgrad') tsgradFma = wasmFmaActive();
       runner = build(system);
       first.set(system.name, runner.run());
       const r = runner;
@@ -124,12 +132,12 @@ function ratio(row: Row, other: string): string {
 
 /**
  * Issue 8's targets are for the TypeScript kernels, so they are checked on tsgrad-js; issue 9's are
- * for the WebAssembly kernels on one thread, checked on tsgrad.
+ * for the WebAssembly kernels on one thread, checked on tsgrad (relaxed SIMD) and tsgrad-simd.
  */
-function targetCell(row: Row, which: keyof Targets): string {
+function targetCell(row: Row, which: keyof Targets, system: string): string {
   const target = row.target?.[which];
   if (target === undefined) return '';
-  const s = row.results.get(which === 'js' ? 'tsgrad-js' : 'tsgrad');
+  const s = row.results.get(system);
   const bound = `${row.metric.higherIsBetter ? '≥' : '≤'} ${target}`;
   if (s === undefined) return `${bound} (not run)`;
   if (typeof s !== 'object') return `${bound} ✗`;
@@ -169,18 +177,32 @@ const GEMM_KERNELS = [
     title:
       "tsgrad's TypeScript gemm kernel (gemmBlocked) by transpose flags (GFLOPS; issue 8: ≥ 4 at N ≥ 256)",
     run: gemmBlocked,
+    fma: true,
     sizes: quick ? [256, 512] : [256, 512, 1024],
   },
   {
     title:
-      "tsgrad's WebAssembly SIMD gemm (gemmWasm, one thread, copies in and out included) by transpose flags (GFLOPS; issue 9: ≥ 30)",
+      "tsgrad's WebAssembly gemm, relaxed-SIMD build (fused multiply-add; gemmWasm, one thread, copies in and out included) by transpose flags (GFLOPS; issue 9: ≥ 30)",
     run: gemmWasm,
+    fma: true,
+    sizes: quick ? [512] : [256, 512, 1024],
+  },
+  {
+    title:
+      "tsgrad's WebAssembly gemm, plain SIMD build (multiply, then add; gemmWasm, one thread, copies in and out included) by transpose flags (GFLOPS; issue 9: ≥ 30)",
+    run: gemmWasm,
+    fma: false,
     sizes: quick ? [512] : [256, 512, 1024],
   },
 ];
 if (wants('W1') && systems.some((s) => s.name.startsWith('tsgrad'))) {
   setKernelThreads(1);
   for (const kernel of GEMM_KERNELS) {
+    setWasmFma(kernel.fma);
+    if (kernel.run === gemmWasm && wasmFmaActive() !== kernel.fma) {
+      notes.push(`W1: ${kernel.title}: not run (this engine has no relaxed SIMD)`);
+      continue;
+    }
     log(`W1 ${kernel.title}`);
     const rows: string[][] = [];
     for (const n of kernel.sizes) {
@@ -267,14 +289,16 @@ const mainTable = table(
     ...others.map((o) => `tsgrad / ${o}`),
     'tsgrad-js target (issue 8)',
     'tsgrad target (issue 9)',
+    'tsgrad-simd vs issue 9',
   ],
   rows.map((r) => [
     r.workload,
     r.metric.unit,
     ...systems.map((s) => cell(r.results.get(s.name), r.metric)),
     ...others.map((o) => ratio(r, o)),
-    targetCell(r, 'js'),
-    targetCell(r, 'wasm'),
+    targetCell(r, 'js', 'tsgrad-js'),
+    targetCell(r, 'wasm', 'tsgrad'),
+    targetCell(r, 'wasm', 'tsgrad-simd'),
   ]),
 );
 const lossTable = table(
@@ -326,9 +350,11 @@ const report = [
   'Medians of benchmark.js samples, with the min–max range in parentheses. The ratio columns are',
   "tsgrad's median time over the other system's (below 1: tsgrad is faster). Every timed call reads",
   'its result back into JS. tfjs-wasm and jax-js run single-threaded Wasm (SIMD). `tsgrad` uses its default',
-  "kernels (WebAssembly SIMD, one thread), on which issue 9's targets are checked; `tsgrad-js` runs every",
-  "kernel in TypeScript, on which issue 8's targets are checked; `tsgrad-2t` is `tsgrad` with the gemm split",
-  'across two threads (`setKernelThreads(2)`, reported apart from the single-threaded targets).',
+  `kernels (WebAssembly, one thread; the relaxed-SIMD build with fused multiply-add where the engine has it: ${tsgradFma === undefined ? 'not run' : tsgradFma ? 'it did here' : 'it did not here'}),`,
+  "on which issue 9's targets are checked; `tsgrad-simd` is the same with the plain SIMD build (as on engines",
+  'without relaxed SIMD: Node 20 without --experimental-wasm-relaxed-simd, which `pnpm bench` passes to Node);',
+  "`tsgrad-js` runs every kernel in TypeScript, on which issue 8's targets are checked; `tsgrad-2t` is `tsgrad`",
+  'with the gemm split across two threads (`setKernelThreads(2)`, reported apart from the single-threaded targets).',
   '',
   mainTable,
   '',

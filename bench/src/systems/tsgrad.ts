@@ -4,7 +4,7 @@
  * kernel in plain TypeScript (the readable reference, which issue 8's targets are set for); and
  * `tsgrad-2t`, the default kernels with the gemm on two threads.
  */
-import { type KernelBackend, matmul, setKernelBackend, Tensor } from '@tsgrad/autograd';
+import { type KernelBackend, matmul, setKernelBackend, setWasmFma, Tensor } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { Conv2d, functional as F, Linear, MaxPool2d } from '@tsgrad/nn';
 import { Adam, SGD } from '@tsgrad/optim';
@@ -81,11 +81,13 @@ export function tsgradChain(d: ChainData, x: Tensor): Tensor {
 
 const noop = () => {};
 
-function makeTsgrad(name: string, backend: KernelBackend, threads = 1): System {
+function makeTsgrad(name: string, backend: KernelBackend, threads = 1, fma = true): System {
   return {
     name,
     async activate() {
       setKernelBackend(backend);
+      setKernelThreads(1); // the build can change only while no worker threads run
+      setWasmFma(fma);
       setKernelThreads(threads);
     },
 
@@ -141,7 +143,10 @@ function makeTsgrad(name: string, backend: KernelBackend, threads = 1): System {
   };
 }
 
+/** The default kernels: WebAssembly, the relaxed-SIMD build (fused multiply-add) where the engine has it. */
 export const tsgrad = makeTsgrad('tsgrad', 'wasm');
+/** The WebAssembly kernels' plain SIMD build (no fused multiply-add), as on engines without relaxed SIMD. */
+export const tsgradSimd = makeTsgrad('tsgrad-simd', 'wasm', 1, false);
 export const tsgradJs = makeTsgrad('tsgrad-js', 'js');
 /** The default kernels with the gemm split across two threads (setKernelThreads, issue 9's stretch). */
 export const tsgrad2t = makeTsgrad('tsgrad-2t', 'wasm', 2);

@@ -78,8 +78,16 @@ export {
 } from './kernels/normalization.js';
 // Optimizer update kernels, for @tsgrad/optim (TypeScript and WebAssembly SIMD variants)
 export { type AdamCoefficients, adamUpdate, adamUpdateReference } from './kernels/optimizer.js';
-// Kernel backend: WebAssembly SIMD ('wasm', the default where available) or TypeScript ('js')
-export { getKernelBackend, type KernelBackend, setKernelBackend } from './kernels/wasm/module.js';
+// Kernel backend: WebAssembly SIMD ('wasm', the default where available) or TypeScript ('js');
+// of the WebAssembly kernels, the relaxed-SIMD build (fused multiply-add) where the engine has it
+export {
+  getKernelBackend,
+  type KernelBackend,
+  relaxedSimdSupported,
+  setKernelBackend,
+  setWasmFma,
+  wasmFmaActive,
+} from './kernels/wasm/module.js';
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from './ops/activation.js';
 // Ops, as functions (each is also a Tensor method)
 export { add, div, mul, neg, pow, sub, unbroadcast } from './ops/arithmetic.js';

@@ -5,7 +5,7 @@
  * loops, and the pointwise (1×1) case that skips im2col. Plus the dispatch between them.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getKernelBackend, setKernelBackend } from '../../src/index.js';
 import {
   type ConvGeometry,
@@ -19,6 +19,7 @@ import {
   conv2dInputGradWasm,
   conv2dWeightGradWasm,
 } from '../../src/kernels/wasm/convWasm.js';
+import { setWasmFma, wasmFmaActive } from '../../src/kernels/wasm/module.js';
 import { filled } from './adjoint.js';
 
 /**
@@ -146,7 +147,24 @@ function checkPasses(g: ConvGeometry, seed: number, withBias: boolean): void {
   expectClose(gwWasm, gw, gwMass, g.n * g.oh * g.ow, `weight grad ${label}`);
 }
 
-describe('convWasm', () => {
+/**
+ * Both builds of the module: plain SIMD, and relaxed SIMD (fused multiply-add in the direct loops
+ * and the gemm). This file runs in a process started with --experimental-wasm-relaxed-simd
+ * (vitest.config.ts), so Node 20 has both.
+ */
+const BUILDS = [
+  { build: 'plain SIMD', fma: false },
+  { build: 'relaxed SIMD', fma: true },
+];
+
+describe.each(BUILDS)('convWasm ($build build)', ({ fma }) => {
+  beforeAll(() => setWasmFma(fma));
+  afterAll(() => setWasmFma(true));
+
+  it('runs on this build', () => {
+    expect(wasmFmaActive()).toBe(fma);
+  });
+
   it('forward, input grad and weight grad equal the TypeScript kernels on random geometries (property)', () => {
     fc.assert(
       fc.property(arbGeometry, int(1, 1000), fc.boolean(), (g, seed, withBias) =>

@@ -4,11 +4,18 @@
  * its blocks (MR = 4 rows, NR = 8 columns, KC = 256 depth, MC = 64 rows, NC = 1024 columns).
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getKernelBackend, setKernelBackend } from '../../src/index.js';
 import { gemm, gemmBlocked, gemmReference } from '../../src/kernels/gemm.js';
 import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
-import { reserveF32, simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
+import {
+  relaxedSimdSupported,
+  reserveF32,
+  setWasmFma,
+  simdSupported,
+  wasmFmaActive,
+  wasmModule,
+} from '../../src/kernels/wasm/module.js';
 
 /**
  * Unit roundoff of float32. Both kernels sum each entry's k products (and C when accumulating) in
@@ -93,10 +100,35 @@ const FLAGS: [boolean, boolean][] = [
   [true, true],
 ];
 
-describe('gemmWasm', () => {
-  it('WebAssembly SIMD is available in the Node that runs the tests', () => {
+/**
+ * Both builds of the module: plain SIMD, and relaxed SIMD (fused multiply-add). This file runs in
+ * a process started with --experimental-wasm-relaxed-simd (vitest.config.ts), so Node 20 has both.
+ */
+const BUILDS = [
+  { build: 'plain SIMD', fma: false },
+  { build: 'relaxed SIMD', fma: true },
+];
+
+describe.each(BUILDS)('gemmWasm ($build build)', ({ fma }) => {
+  beforeAll(() => setWasmFma(fma));
+  afterAll(() => setWasmFma(true));
+
+  it('WebAssembly SIMD is available in the Node that runs the tests, and this build is loaded', () => {
     expect(simdSupported()).toBe(true);
+    expect(relaxedSimdSupported()).toBe(true);
     expect(wasmModule()).not.toBeNull();
+    expect(wasmFmaActive()).toBe(fma);
+  });
+
+  it(fma ? 'fuses each multiply-add (one rounding)' : 'rounds each product before adding it', () => {
+    // C = −(1 + 2⁻¹¹)·1 + (1 + 2⁻¹²)²; the square is 1 + 2⁻¹¹ + 2⁻²⁴ exactly, which float32 rounds
+    // to 1 + 2⁻¹¹ (a tie, to even). Fused: 2⁻²⁴; product rounded first: 0.
+    const e = 1 + 2 ** -12;
+    const a = Float32Array.of(-(1 + 2 ** -11), e);
+    const b = Float32Array.of(1, e);
+    const c = new Float32Array(1);
+    gemmWasm(false, false, 1, 1, 2, a, 0, b, 0, c, 0, false);
+    expect(c[0]).toBe(fma ? 2 ** -24 : 0);
   });
 
   it('equals gemmReference on every transpose combination of small odd sizes', () => {

@@ -3,7 +3,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { getKernelBackend, setKernelBackend } from '../../src/index.js';
-import { alignUp, reserveF32, simdSupported, wasmModule } from '../../src/kernels/wasm/module.js';
+import {
+  alignUp,
+  relaxedSimdSupported,
+  reserveF32,
+  setWasmFma,
+  simdSupported,
+  wasmFmaActive,
+  wasmModule,
+} from '../../src/kernels/wasm/module.js';
 
 describe('WebAssembly kernel module', () => {
   // The suite also runs with TSGRAD_KERNELS=js; leave the backend as it was.
@@ -24,6 +32,24 @@ describe('WebAssembly kernel module', () => {
     expect(getKernelBackend()).toBe('js');
     setKernelBackend('wasm');
     expect(getKernelBackend()).toBe('wasm');
+  });
+
+  it('loads the relaxed-SIMD build exactly where the engine validates it (unless TSGRAD_WASM_FMA=0)', () => {
+    // Node 20 validates it only with --experimental-wasm-relaxed-simd; this file runs without it.
+    // (wasmGemm/wasmConv/wasmThreads.test.ts run both builds in a process started with the flag.)
+    const wanted = process.env.TSGRAD_WASM_FMA !== '0';
+    expect(wasmFmaActive()).toBe(wanted && relaxedSimdSupported());
+    setWasmFma(false);
+    expect(wasmFmaActive()).toBe(false);
+    expect(wasmModule()).not.toBeNull();
+    setWasmFma(wanted);
+    expect(wasmFmaActive()).toBe(wanted && relaxedSimdSupported());
+  });
+
+  it('setWasmFma rejects a value that is not a boolean', () => {
+    expect(() => setWasmFma('yes' as unknown as boolean)).toThrow(
+      /setWasmFma: enabled must be a boolean, got yes/,
+    );
   });
 
   it('setKernelBackend rejects an unknown backend with a RangeError', () => {

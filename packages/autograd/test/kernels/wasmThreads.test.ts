@@ -6,10 +6,10 @@
  * the other WebAssembly kernels keep working on the shared memory; bad counts are clear errors.
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matmul, Tensor } from '../../src/index.js';
 import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
-import { wasmModule } from '../../src/kernels/wasm/module.js';
+import { setWasmFma, wasmFmaActive, wasmModule } from '../../src/kernels/wasm/module.js';
 import { kernelThreads, setKernelThreads } from '../../src/node.js';
 
 function product(
@@ -33,8 +33,32 @@ function product(
   return c;
 }
 
-describe.runIf(wasmModule() !== null)('setKernelThreads', () => {
-  afterAll(() => setKernelThreads(1));
+/**
+ * Both builds of the module: plain SIMD, and relaxed SIMD (fused multiply-add), each with its
+ * shared-memory twin for the threads. This file runs in a process started with
+ * --experimental-wasm-relaxed-simd (vitest.config.ts), so Node 20 has both.
+ */
+const BUILDS = [
+  { build: 'plain SIMD', fma: false },
+  { build: 'relaxed SIMD', fma: true },
+];
+
+describe.runIf(wasmModule() !== null).each(BUILDS)('setKernelThreads ($build build)', ({ fma }) => {
+  beforeAll(() => setWasmFma(fma));
+  afterAll(() => {
+    setKernelThreads(1);
+    setWasmFma(true);
+  });
+
+  it('the threads run the same build as one thread; switching builds waits for them to stop', () => {
+    setKernelThreads(2);
+    expect(wasmFmaActive()).toBe(fma);
+    expect(() => setWasmFma(!fma)).toThrow(
+      /setWasmFma: worker threads are running; call setKernelThreads\(1\) first/,
+    );
+    setKernelThreads(1);
+    expect(wasmFmaActive()).toBe(fma);
+  });
 
   it('splits large products across threads with bit-identical results', () => {
     const shape = fc.record({

@@ -14,6 +14,8 @@
 // 4×8 micro-kernel). dotTaps keeps 4 channels × 2 taps in 8 accumulators and loads 4 gradient
 // and 2 image vectors per step (6 loads for 32 multiply-adds), summing the lanes once at the end.
 
+import { madd } from './lib/madd';
+
 /**
  * out[o, oy, ox] (+)= Σ_t w[o·taps + t] · xp[off[t] + oy·wp + ox] for o < rows, oy < oh, ox < ow.
  * out rows are ow apart and planes oh·ow apart; off holds `taps` i32 element offsets. xp must be
@@ -61,17 +63,17 @@ export function correlate(
           const x1 = v128.load(p + rowBytes);
           const tb = (<usize>t) << 2;
           let s = v128.load32_splat(w0 + tb);
-          a00 = f32x4.add(a00, f32x4.mul(s, x0));
-          a01 = f32x4.add(a01, f32x4.mul(s, x1));
+          a00 = madd(s, x0, a00);
+          a01 = madd(s, x1, a01);
           s = v128.load32_splat(w1 + tb);
-          a10 = f32x4.add(a10, f32x4.mul(s, x0));
-          a11 = f32x4.add(a11, f32x4.mul(s, x1));
+          a10 = madd(s, x0, a10);
+          a11 = madd(s, x1, a11);
           s = v128.load32_splat(w2 + tb);
-          a20 = f32x4.add(a20, f32x4.mul(s, x0));
-          a21 = f32x4.add(a21, f32x4.mul(s, x1));
+          a20 = madd(s, x0, a20);
+          a21 = madd(s, x1, a21);
           s = v128.load32_splat(w3 + tb);
-          a30 = f32x4.add(a30, f32x4.mul(s, x0));
-          a31 = f32x4.add(a31, f32x4.mul(s, x1));
+          a30 = madd(s, x0, a30);
+          a31 = madd(s, x1, a31);
         }
         const lanes = min(4, ow - ox);
         const d = out0 + ((<usize>(oy * ow + ox)) << 2);
@@ -166,17 +168,17 @@ export function dotTaps(
             x1 = v128.and(x1, mask);
           }
           let s = v128.load(g0 + go);
-          a00 = f32x4.add(a00, f32x4.mul(s, x0));
-          a01 = f32x4.add(a01, f32x4.mul(s, x1));
+          a00 = madd(s, x0, a00);
+          a01 = madd(s, x1, a01);
           s = v128.load(g1 + go);
-          a10 = f32x4.add(a10, f32x4.mul(s, x0));
-          a11 = f32x4.add(a11, f32x4.mul(s, x1));
+          a10 = madd(s, x0, a10);
+          a11 = madd(s, x1, a11);
           s = v128.load(g2 + go);
-          a20 = f32x4.add(a20, f32x4.mul(s, x0));
-          a21 = f32x4.add(a21, f32x4.mul(s, x1));
+          a20 = madd(s, x0, a20);
+          a21 = madd(s, x1, a21);
           s = v128.load(g3 + go);
-          a30 = f32x4.add(a30, f32x4.mul(s, x0));
-          a31 = f32x4.add(a31, f32x4.mul(s, x1));
+          a30 = madd(s, x0, a30);
+          a31 = madd(s, x1, a31);
         }
       }
       const two = t1 > t;

@@ -8,10 +8,23 @@
  * refuse synchronous compilation of large modules on their main thread; then the TypeScript kernels
  * run until an asynchronous compilation finishes.
  *
+ * The module is built twice from the same sources: with plain SIMD, and with relaxed SIMD, whose
+ * fused multiply-add (`f32x4.relaxed_madd`) makes the gemm and convolution loops ~1.35× faster.
+ * The relaxed build is used where the engine validates it (Chrome ≥ 114, Firefox ≥ 145, Node ≥ 22;
+ * Node 20 with `--experimental-wasm-relaxed-simd`) unless `setWasmFma(false)` or the environment
+ * variable TSGRAD_WASM_FMA=0 asks for the plain one. Fused or not, a multiply-add is left to the
+ * engine by relaxed SIMD, so the relaxed build's results may differ in the last bits between
+ * machines; the plain build's are the same everywhere.
+ *
  * Tensors stay plain typed arrays: a kernel copies its inputs into the module's memory, runs, and
  * copies the result out. The memory only grows (to the largest product seen), and is reused.
  */
-import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels.generated.js';
+import {
+  KERNELS_WASM_BASE64,
+  KERNELS_WASM_RELAXED_BASE64,
+  KERNELS_WASM_RELAXED_SHARED_BASE64,
+  KERNELS_WASM_SHARED_BASE64,
+} from './kernels.generated.js';
 
 /** The functions the module exports (see wasm/assembly/*.ts); pointers are byte addresses. */
 export interface KernelExports {
@@ -136,6 +149,8 @@ export interface WasmKernels {
   readonly scratch: number;
   /** First byte address free for a kernel's operands. */
   readonly heapBase: number;
+  /** True for the relaxed-SIMD build (fused multiply-add). */
+  readonly relaxed: boolean;
 }
 
 const PAGE_BYTES = 65536;
@@ -159,12 +174,16 @@ export function simdSupported(): boolean {
 // undefined: not tried yet; null: unavailable here (no WebAssembly SIMD, or compilation failed).
 let loaded: WasmKernels | null | undefined;
 let pending = false;
-let requested: KernelBackend = initialBackend();
+let requested: KernelBackend = environment('TSGRAD_KERNELS') === 'js' ? 'js' : 'wasm';
+/** Whether the relaxed-SIMD (fused multiply-add) build is wanted where the engine has it. */
+let fmaWanted = environment('TSGRAD_WASM_FMA') !== '0';
+// undefined: not probed yet.
+let relaxedValid: boolean | undefined;
 
-/** `TSGRAD_KERNELS=js` in the environment (Node) starts with the TypeScript kernels. */
-function initialBackend(): KernelBackend {
+/** An environment variable (Node), or undefined where there is no process.env. */
+function environment(name: string): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.TSGRAD_KERNELS === 'js' ? 'js' : 'wasm';
+  return env?.[name];
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -180,6 +199,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  */
 export function instantiate(
   module: WebAssembly.Module,
+  relaxed: boolean,
   memory: WebAssembly.Memory = new WebAssembly.Memory({ initial: 1 }),
   threadScratches = 0,
 ): WasmKernels {
@@ -187,7 +207,7 @@ export function instantiate(
   const exports = instance.exports as unknown as KernelExports;
   const scratch = ALIGN;
   const heapBase = alignUp(scratch + (1 + threadScratches) * alignUp(exports.scratchBytes()));
-  return { exports, memory, scratch, heapBase };
+  return { exports, memory, scratch, heapBase, relaxed };
 }
 
 /** Replaces the loaded kernels (threads.ts installs its shared-memory instance this way). */
@@ -195,16 +215,65 @@ export function installKernels(kernels: WasmKernels): void {
   loaded = kernels;
 }
 
-/** The kernels' WebAssembly bytes: the plain module, or the one whose memory is shared. */
+/** True when this engine validates the relaxed-SIMD build of the kernels (it has fused multiply-add). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedValid === undefined) {
+    relaxedValid = simdSupported() && WebAssembly.validate(decodeBase64(KERNELS_WASM_RELAXED_BASE64));
+  }
+  return relaxedValid;
+}
+
+/** True when the kernels loaded from now on are the relaxed-SIMD build. */
+function fmaInUse(): boolean {
+  return fmaWanted && relaxedSimdSupported();
+}
+
+/**
+ * The kernels' WebAssembly bytes: the module for one thread, or the one whose memory is shared
+ * (worker threads); the relaxed-SIMD build of either when it is wanted and the engine has it.
+ */
 export function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return decodeBase64(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64);
+  const relaxed = fmaInUse();
+  if (shared) return decodeBase64(relaxed ? KERNELS_WASM_RELAXED_SHARED_BASE64 : KERNELS_WASM_SHARED_BASE64);
+  return decodeBase64(relaxed ? KERNELS_WASM_RELAXED_BASE64 : KERNELS_WASM_BASE64);
+}
+
+/**
+ * Chooses between the two WebAssembly builds for every later op: `true` (the default) the
+ * relaxed-SIMD one, whose gemm and convolutions use fused multiply-add, where the engine has
+ * relaxed SIMD; `false` the plain SIMD one (a multiply and an add, results the same bit for bit
+ * on every engine). Also set by the environment variable TSGRAD_WASM_FMA=0 (Node). Throws while
+ * worker threads run (stop them first with setKernelThreads(1)).
+ */
+export function setWasmFma(enabled: boolean): void {
+  if (typeof enabled !== 'boolean') {
+    throw new TypeError(`setWasmFma: enabled must be a boolean, got ${String(enabled)}`);
+  }
+  if (enabled === fmaWanted) return;
+  if (
+    loaded != null &&
+    typeof SharedArrayBuffer === 'function' &&
+    loaded.memory.buffer instanceof SharedArrayBuffer
+  ) {
+    throw new Error('setWasmFma: worker threads are running; call setKernelThreads(1) first');
+  }
+  fmaWanted = enabled;
+  // Load the other build on next use (a fresh memory; the old one is garbage collected). A
+  // background compilation still running checks the choice when it finishes.
+  if (!pending) loaded = undefined;
+}
+
+/** True when the loaded WebAssembly kernels are the relaxed-SIMD build (fused multiply-add). */
+export function wasmFmaActive(): boolean {
+  return wasmModule()?.relaxed === true;
 }
 
 function load(): WasmKernels | null {
   if (!simdSupported()) return null;
+  const relaxed = fmaInUse();
   const bytes = kernelBytes(false);
   try {
-    return instantiate(new WebAssembly.Module(bytes));
+    return instantiate(new WebAssembly.Module(bytes), relaxed);
   } catch (error) {
     // A browser main thread refuses to compile large modules synchronously (RangeError): compile
     // in the background and switch over when done. Any other failure leaves the TS kernels on.
@@ -212,7 +281,9 @@ function load(): WasmKernels | null {
       pending = true;
       WebAssembly.compile(bytes).then(
         (module) => {
-          loaded = instantiate(module);
+          pending = false;
+          // Install it unless setWasmFma asked for the other build meanwhile (then load anew).
+          loaded = fmaInUse() === relaxed ? instantiate(module, relaxed) : undefined;
         },
         () => {
           loaded = null;

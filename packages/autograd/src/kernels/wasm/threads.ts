@@ -100,7 +100,7 @@ export function startKernelThreads(count: number, spawn: SpawnKernelWorker): voi
   const module = new WebAssembly.Module(kernelBytes(true));
   // Shared memories state their maximum; 65536 pages is wasm32's whole 4 GiB (address space only).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-  const kernels = instantiate(module, memory, count - 1);
+  const kernels = instantiate(module, single.relaxed, memory, count - 1);
   const scratchStride = alignUp(kernels.exports.scratchBytes());
   const control = new SharedArrayBuffer(4 * SLOT * (count - 1));
   const state = new Int32Array(control);
