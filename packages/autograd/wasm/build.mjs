@@ -40,7 +40,7 @@ const flags = [
 // declared shared (a SharedArrayBuffer that every thread's instance uses), with the 4 GiB maximum
 // that shared memories must state.
 const sharedFlags = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'];
-// The variant for engines with relaxed SIMD (Chrome ≥ 114, Firefox ≥ 145, Node ≥ 22; Node 20 with
+// The variant for engines with relaxed SIMD (Chrome ≥ 114 and Node ≥ 22, for example; Node 20 with
 // --experimental-wasm-relaxed-simd): `madd` (assembly/lib/madd.ts) becomes a fused multiply-add.
 const relaxedFlags = ['--enable', 'relaxed-simd'];
 

@@ -10,7 +10,7 @@
  *
  * The module is built twice from the same sources: with plain SIMD, and with relaxed SIMD, whose
  * fused multiply-add (`f32x4.relaxed_madd`) makes the gemm and convolution loops ~1.35× faster.
- * The relaxed build is used where the engine validates it (Chrome ≥ 114, Firefox ≥ 145, Node ≥ 22;
+ * The relaxed build is used where the engine validates it (Chrome ≥ 114 and Node ≥ 22, for example;
  * Node 20 with `--experimental-wasm-relaxed-simd`) unless `setWasmFma(false)` or the environment
  * variable TSGRAD_WASM_FMA=0 asks for the plain one. Fused or not, a multiply-add is left to the
  * engine by relaxed SIMD, so the relaxed build's results may differ in the last bits between
