@@ -12,7 +12,7 @@
  * cross-entropy, backward, optimizer step, schedule step. Writes the weights (.safetensors) and
  * the train/test curves (.svg) to out/.
  */
-import { manualSeed, noGrad, type Tensor } from '@tsgrad/autograd';
+import { getKernelBackend, manualSeed, noGrad, type Tensor, wasmFmaActive } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { DataLoader, TensorDataset, transforms } from '@tsgrad/data';
 import {
@@ -128,7 +128,7 @@ export function main(opts: Partial<MnistOptions> = {}) {
   const interactive = o.verbose !== false && process.stdout.isTTY === true;
   log(
     o,
-    `${o.model} on ${train.x.shape[0]} digits (test: ${test.x.shape[0]}), ${o.optimizer}, lr ${o.lr}, ${o.epochs} epochs`,
+    `${o.model} on ${train.x.shape[0]} digits (test: ${test.x.shape[0]}), ${o.optimizer}, lr ${o.lr}, ${o.epochs} epochs; ${kernelsInUse(o.threads)}`,
   );
 
   const history: EpochRecord[] = [];
@@ -220,3 +220,10 @@ function curves(h: EpochRecord[], name: string) {
 }
 
 if (isMain(import.meta.url)) main(parseOptions(DEFAULTS));
+
+/** Which kernels run: TypeScript, or WebAssembly (relaxed-SIMD build or plain) on n threads. */
+function kernelsInUse(threads: number): string {
+  if (getKernelBackend() === 'js') return 'TypeScript kernels';
+  const build = wasmFmaActive() ? 'relaxed SIMD, fused multiply-add' : 'SIMD';
+  return `WebAssembly kernels (${build}, ${threads} thread${threads === 1 ? '' : 's'})`;
+}
