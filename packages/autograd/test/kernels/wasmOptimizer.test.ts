@@ -94,6 +94,47 @@ describe.runIf(wasmModule() !== null)('adamUpdateWasm', () => {
     expect(p[0]).toBeCloseTo(1 - 0.01, 6);
   });
 
+  it('flushes moments that decay below 2⁻¹²⁶ to 0 and leaves θ as the reference does', () => {
+    // Zero gradients from step 1 on: m shrinks by β₁ = 0.9 and v by β₂ = 0.999 per step, so m
+    // crosses into float32's subnormal range (< 2⁻¹²⁶) after ~800 steps; start it near there.
+    const n = 37; // vectors and a scalar tail
+    const start = (i: number) => (i % 2 === 0 ? 1 : -1) * 2 ** -120 * (1 + i / 64);
+    const wasm = {
+      p: Float32Array.from({ length: n }, (_, i) => 1 + i),
+      m: Float32Array.from({ length: n }, (_, i) => start(i)),
+      v: Float32Array.from({ length: n }, (_, i) => 2 ** -126 * (1 + i / 1000)), // 0.999⁸⁰ < 1/1.04
+    };
+    const ref = { p: wasm.p.slice(), m: wasm.m.slice(), v: wasm.v.slice() };
+    const g = new Float32Array(n);
+    let subnormalSeen = false;
+    for (let t = 1; t <= 80; t++) {
+      const c = coefficients(t, 0.01, 1);
+      adamUpdateWasm(wasm.p, g, wasm.m, wasm.v, c);
+      adamUpdateReference(ref.p, g, ref.m, ref.v, c);
+      for (const x of [...wasm.m, ...wasm.v]) {
+        // never a subnormal in the kernel's state: 0 or at least 2⁻¹²⁶ in magnitude
+        if (!(x === 0 || Math.abs(x) >= 2 ** -126)) expect.fail(`subnormal ${x} stored at step ${t}`);
+      }
+      if (ref.m.some((x) => x !== 0 && Math.abs(x) < 2 ** -126)) subnormalSeen = true;
+    }
+    // the reference (as PyTorch by default) kept subnormals; the kernel ended with m = v = 0
+    expect(subnormalSeen).toBe(true);
+    expect(wasm.m.every((x) => x === 0)).toBe(true);
+    expect(wasm.v.every((x) => x === 0)).toBe(true);
+    // θ: the dropped updates were far below its ulp, so it matches the reference bit for bit
+    expect(wasm.p).toEqual(ref.p);
+  });
+
+  it('a step size of 0 leaves θ unchanged and the moments updated', () => {
+    const p = Float32Array.from({ length: 8 }, (_, i) => i - 3);
+    const g = Float32Array.from({ length: 8 }, (_, i) => 0.5 - i);
+    const m = new Float32Array(8);
+    const v = new Float32Array(8);
+    adamUpdateWasm(p, g, m, v, { ...coefficients(1, 0.01, 1), stepSize: 0 });
+    expect(Array.from(p)).toEqual([-3, -2, -1, 0, 1, 2, 3, 4]);
+    expect(m[1]).toBeCloseTo(0.1 * -0.5, 7);
+  });
+
   it('adamUpdate dispatches large float32 buffers to the kernel and float64 to the reference', () => {
     const n = 1000;
     const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i));

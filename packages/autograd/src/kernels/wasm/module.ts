@@ -135,6 +135,7 @@ export interface KernelExports {
     bc2Sqrt: number,
     eps: number,
     decay: number,
+    tinyStep: number,
   ): void;
 }
 

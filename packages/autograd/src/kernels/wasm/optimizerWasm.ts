@@ -10,12 +10,24 @@
 import type { AdamCoefficients } from '../optimizer.js';
 import { requireWasm, reserveF32 } from './module.js';
 
+/** The smallest positive normal float32, 2⁻¹²⁶. */
+const F32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * The |m| below which −stepSize·m would be a float32 subnormal; the kernel lets such an m add
+ * nothing to θ (see `adamUpdate` in kernels/optimizer.ts). Infinity when stepSize is 0.
+ */
+export function adamTinyStep(stepSize: number): number {
+  return stepSize === 0 ? Number.POSITIVE_INFINITY : Math.fround(F32_MIN_NORMAL / Math.abs(stepSize));
+}
+
 /** Elements per chunk copied through WebAssembly memory. */
 const CHUNK = 16384;
 
 /**
  * One Adam/AdamW step in float32 (one rounding per operation, PyTorch's order); updates p, m and v
- * in place. Same contract as `adamUpdateReference`.
+ * in place. Same contract as `adamUpdateReference`, except that subnormal moments are flushed to 0
+ * (see `adamUpdate`).
  */
 export function adamUpdateWasm(
   p: Float32Array,
@@ -32,6 +44,7 @@ export function adamUpdateWasm(
   const vAt = mAt + 4 * CHUNK;
   const heap = reserveF32(w, vAt + 4 * CHUNK);
   const { beta1, beta2, stepSize, bc2Sqrt, eps, decay } = c;
+  const tinyStep = adamTinyStep(stepSize);
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     const count = end - start;
@@ -53,6 +66,7 @@ export function adamUpdateWasm(
       bc2Sqrt,
       eps,
       decay,
+      tinyStep,
     );
     p.set(heap.subarray(pAt >> 2, (pAt >> 2) + count), start);
     m.set(heap.subarray(mAt >> 2, (mAt >> 2) + count), start);
