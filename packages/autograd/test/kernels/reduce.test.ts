@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getKernelBackend, setKernelBackend } from '../../src/index.js';
 import { sumToShape } from '../../src/kernels/reduce.js';
-import { sumOuterInnerWasm } from '../../src/kernels/wasm/reduceWasm.js';
+import { sumOuterInnerWasm, sumRowsWasm } from '../../src/kernels/wasm/reduceWasm.js';
 import { filled } from './adjoint.js';
 
 /** Σ x[i] into out[j] for every i of shape, one multi-index at a time (no merging, no odometer). */
@@ -127,5 +127,57 @@ describe('sumOuterInnerWasm', () => {
     const { sum, mass } = reference(x, 8, 3, 13 * 17);
     const js = run('js');
     for (let j = 0; j < 3; j++) expect(Math.abs(js[j]! - sum[j]!)).toBeLessThanOrEqual(2 ** -20 * mass[j]!);
+  });
+});
+
+describe('sumRowsWasm', () => {
+  const initial = getKernelBackend();
+  afterEach(() => setKernelBackend(initial));
+
+  it("equals sumToShape's TypeScript loop bit for bit: rows added into out in float32 (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 37 }), // vectors of 4 and a scalar tail
+        fc.integer({ min: 1, max: 1000 }),
+        (a, b, seed) => {
+          const x = Float32Array.from(filled(a * b, seed));
+          const start = Float32Array.from(filled(b, seed + 1));
+          // out starts zeroed in sumToShape's contract; sumRowsWasm adds into whatever out holds
+          const wasm = new Float32Array(b);
+          sumRowsWasm(x, a, b, wasm);
+          setKernelBackend('js');
+          const js = new Float32Array(b);
+          sumToShape(x, [a, b], js, [1, b]);
+          if (a > 1 && b > 1) expect(wasm).toEqual(js); // (size-1 dims merge away into other loops)
+          const added = start.slice();
+          sumRowsWasm(x, a, b, added);
+          // and that is the sum (float32 rounding per row)
+          const want = sumReference(Float64Array.from(x), [a, b], [1, b]);
+          for (let j = 0; j < b; j++) {
+            let mass = Math.abs(start[j]!);
+            for (let i = 0; i < a; i++) mass += Math.abs(x[i * b + j]!);
+            expect(Math.abs(added[j]! - (start[j]! + want[j]!))).toBeLessThanOrEqual(a * 2 ** -24 * mass);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sumToShape sends a linear layer's bias gradient ([batch, features] → [features]) to it under 'wasm'", () => {
+    const x = Float32Array.from(filled(128 * 70, 5)); // 8,960 elements: above the module's threshold
+    const run = (backend: 'wasm' | 'js', shape: number[], kept: number[]) => {
+      setKernelBackend(backend);
+      const out = new Float32Array(70);
+      sumToShape(x, shape, out, kept);
+      return out;
+    };
+    const direct = new Float32Array(70);
+    sumRowsWasm(x, 128, 70, direct);
+    expect(run('wasm', [128, 70], [1, 70])).toEqual(direct);
+    // [2, 64, 70] → [1, 1, 70] merges to the same [128, 70] → [70]
+    expect(run('wasm', [2, 64, 70], [1, 1, 70])).toEqual(direct);
+    expect(run('js', [128, 70], [1, 70])).toEqual(direct);
   });
 });

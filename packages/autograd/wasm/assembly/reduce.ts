@@ -1,5 +1,5 @@
-// AssemblyScript source of the float32 sum that conv2d's bias gradient needs (compiled by build.mjs
-// with the other files). Pointers are byte addresses in this module's memory.
+// AssemblyScript source of the float32 sums that the bias gradients of conv2d and linear need
+// (compiled by build.mjs with the other files). Pointers are byte addresses in this module's memory.
 
 /**
  * out[j] = Σ_{i < a} Σ_{k < c} x[(i·b + j)·c + k] for j < b: x viewed as [a, b, c], summed over its
@@ -27,5 +27,27 @@ export function sumOuterInner(x: usize, a: i32, b: i32, c: i32, out: usize): voi
       out + ((<usize>j) << 2),
       <f32>(f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1) + rest),
     );
+  }
+}
+
+/**
+ * out[j] += Σ_{i < a} x[i·b + j] for j < b: x viewed as [a, b], summed over its rows (a linear
+ * layer's bias gradient, [batch, features] → [features]). Each row is added into out in float32,
+ * in row order, exactly as sumToShape's TypeScript loop does, so the two agree bit for bit.
+ * Perf: four columns per f32x4 add; out (b floats) stays in L1 while the rows stream past.
+ */
+export function sumRows(x: usize, a: i32, b: i32, out: usize): void {
+  const vectors = b & ~3;
+  for (let i: i32 = 0; i < a; i++) {
+    const row = x + ((<usize>i * <usize>b) << 2);
+    let j: i32 = 0;
+    for (; j < vectors; j += 4) {
+      const o = (<usize>j) << 2;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
+    }
+    for (; j < b; j++) {
+      const o = (<usize>j) << 2;
+      store<f32>(out + o, load<f32>(out + o) + load<f32>(row + o));
+    }
   }
 }

@@ -86,6 +86,7 @@ export interface KernelExports {
   convScratchBytes(geometry: number): number;
   reluBackward(gradOut: number, y: number, out: number, n: number): void;
   sumOuterInner(x: number, a: number, b: number, c: number, out: number): void;
+  sumRows(x: number, a: number, b: number, out: number): void;
   maxPool2d(geometry: number, x: number, out: number, indices: number): void;
   maxPool2dScatter(geometry: number, gradOut: number, indices: number, gradX: number): void;
   channelMeanVar(x: number, n: number, c: number, inner: number, mean: number, variance: number): void;
