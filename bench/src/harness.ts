@@ -46,6 +46,35 @@ export function measure(name: string, fn: () => void, options: TimingOptions): S
   return statsOf(bench.stats.sample);
 }
 
+// ---- the host's speed ----------------------------------------------------------------------
+
+/**
+ * A fixed scalar loop (four independent multiply-add chains, 4M steps), timed five times; returns
+ * the median in ms. It depends on nothing under test, so it shows how fast the host ran around a
+ * measurement: this shared 2-core host has quiet phases (≈ 11 ms) and phases several times slower.
+ */
+export function hostProbe(): number {
+  const times: number[] = [];
+  let sink = 0;
+  for (let r = 0; r < 5; r++) {
+    let a = 1.1;
+    let b = 1.2;
+    let c = 1.3;
+    let d = 1.4;
+    const t = performance.now();
+    for (let i = 0; i < 4e6; i++) {
+      a = a * 0.999 + 0.001;
+      b = b * 0.999 + 0.001;
+      c = c * 0.999 + 0.001;
+      d = d * 0.999 + 0.001;
+    }
+    times.push(performance.now() - t);
+    sink += a + b + c + d;
+  }
+  if (sink === 0) throw new Error('hostProbe: unreachable');
+  return statsOf(times).median;
+}
+
 // ---- memory -------------------------------------------------------------------------------
 
 setFlagsFromString('--expose-gc');

@@ -22,7 +22,7 @@ import { setWasmFma, wasmFmaActive } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
 import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
-import { fmt, measure, type Stats, type TimingOptions, table } from './harness.js';
+import { fmt, hostProbe, measure, type Stats, type TimingOptions, table } from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { SYSTEMS } from './systems/index.js';
 import type { Runner, System } from './systems/system.js';
@@ -66,6 +66,8 @@ interface Row {
   /** tsgrad's targets in the row's unit: issue 8's for the TypeScript kernels, issue 9's for the default (WebAssembly) ones. */
   target?: Targets;
   results: Map<string, Stats | string>;
+  /** hostProbe() in ms just before and just after the row's systems ran. */
+  probe?: [number, number];
 }
 
 const rows: Row[] = [];
@@ -87,6 +89,7 @@ async function runWorkload(
 ): Promise<Map<string, number | string>> {
   const row: Row = { workload, metric, results: new Map(), ...(target === undefined ? {} : { target }) };
   const first = new Map<string, number | string>();
+  const probeBefore = hostProbe();
   for (const system of systems) {
     let runner: Runner | undefined;
     try {
@@ -109,6 +112,8 @@ async function runWorkload(
       runner?.dispose();
     }
   }
+  row.probe = [probeBefore, hostProbe()];
+  log(`  host probe before → after: ${fmt(probeBefore)} → ${fmt(row.probe[1])} ms (quiet ≈ 11)`);
   rows.push(row);
   return first;
 }
@@ -290,6 +295,7 @@ const mainTable = table(
     'tsgrad-js target (issue 8)',
     'tsgrad target (issue 9)',
     'tsgrad-simd vs issue 9',
+    'host probe (ms)',
   ],
   rows.map((r) => [
     r.workload,
@@ -299,6 +305,7 @@ const mainTable = table(
     targetCell(r, 'js', 'tsgrad-js'),
     targetCell(r, 'wasm', 'tsgrad'),
     targetCell(r, 'wasm', 'tsgrad-simd'),
+    r.probe === undefined ? '' : `${fmt(r.probe[0])} → ${fmt(r.probe[1])}`,
   ]),
 );
 const lossTable = table(
@@ -355,6 +362,8 @@ const report = [
   'without relaxed SIMD: Node 20 without --experimental-wasm-relaxed-simd, which `pnpm bench` passes to Node);',
   "`tsgrad-js` runs every kernel in TypeScript, on which issue 8's targets are checked; `tsgrad-2t` is `tsgrad`",
   'with the gemm split across two threads (`setKernelThreads(2)`, reported apart from the single-threaded targets).',
+  'The host probe is a fixed scalar loop timed just before and after each row (≈ 11 ms when this shared host',
+  'is quiet): a row whose probe is well above that ran in a slow phase, for whichever systems it covered.',
   '',
   mainTable,
   '',
