@@ -8,10 +8,11 @@ import { type KernelWorkerData, kernelThreads, startKernelThreads } from './kern
 export { kernelThreads };
 
 /**
- * Runs the float32 gemm (matmul, linear, and the products inside conv) on `count` threads: the
- * rows of each large product are split across `count − 1` worker threads and the calling thread,
- * on one shared WebAssembly memory. `setKernelThreads(1)` stops the workers. Blocks until the
- * workers have started. Results are identical to one thread (each element of C is summed by one
+ * Runs the float32 gemm (matmul, linear) and the conv2d passes on `count` threads: the rows of
+ * each large product, the samples of a conv2d forward or input gradient, and the output channels
+ * of its weight gradient are split across `count − 1` worker threads and the calling thread, on
+ * one shared WebAssembly memory. `setKernelThreads(1)` stops the workers. Blocks until the workers
+ * have started. Results are identical to one thread (each output element is computed by one
  * thread in the same order). The workers do not keep the process alive.
  *
  *   import { setKernelThreads } from '@tsgrad/autograd/node';

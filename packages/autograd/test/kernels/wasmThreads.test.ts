@@ -8,8 +8,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matmul, Tensor } from '../../src/index.js';
+import type { ConvGeometry } from '../../src/kernels/conv.js';
+import {
+  conv2dForwardWasm,
+  conv2dInputGradWasm,
+  conv2dWeightGradWasm,
+} from '../../src/kernels/wasm/convWasm.js';
 import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
 import { setWasmFma, wasmFmaActive, wasmModule } from '../../src/kernels/wasm/module.js';
+import { THREAD_MIN_WORK } from '../../src/kernels/wasm/threads.js';
 import { kernelThreads, setKernelThreads } from '../../src/node.js';
 
 function product(
@@ -82,6 +89,96 @@ describe.runIf(wasmModule() !== null).each(BUILDS)('setKernelThreads ($build bui
       const threaded = product(c.transA, c.transB, c.m, c.n, c.k, c.seed, c.acc);
       expect(threaded, JSON.stringify(c)).toEqual(single[i]);
     });
+  });
+
+  it('splits the conv2d passes (samples; output channels for ∂W) with bit-identical results', () => {
+    // Geometries for every path of wasm/assembly/conv.ts: direct loops (stride 1, ≤ 8 channels
+    // per group), im2col + sgemm (more channels, or stride 2), pointwise 1×1, groups.
+    const geometry = fc
+      .record({
+        n: fc.integer({ min: 3, max: 12 }),
+        groups: fc.integer({ min: 1, max: 2 }),
+        cg: fc.integer({ min: 1, max: 4 }),
+        og: fc.integer({ min: 1, max: 13 }),
+        k: fc.integer({ min: 1, max: 4 }),
+        stride: fc.integer({ min: 1, max: 2 }),
+        pad: fc.integer({ min: 0, max: 1 }),
+        size: fc.integer({ min: 10, max: 24 }),
+        seed: fc.integer({ min: 1, max: 1e6 }),
+      })
+      .map(({ n, groups, cg, og, k, stride, pad, size, seed }) => {
+        const o = Math.floor((size + 2 * pad - k) / stride) + 1;
+        const g: ConvGeometry = {
+          n,
+          c: cg * groups,
+          h: size,
+          w: size + 1,
+          outC: og * groups,
+          groups,
+          kh: k,
+          kw: k,
+          sh: stride,
+          sw: stride,
+          ph: pad,
+          pw: pad,
+          dh: 1,
+          dw: 1,
+          oh: o,
+          ow: Math.floor((size + 1 + 2 * pad - k) / stride) + 1,
+        };
+        return { g, seed };
+      });
+    const cases = fc.sample(fc.noBias(geometry), { numRuns: 16, seed: 11 }); // (no bias to small sizes)
+    // the benchmark CNN's layers (direct forward and ∂W with 8 channels; im2col with 16)
+    const cnn = (c: number, outC: number, side: number): ConvGeometry => ({
+      n: 16,
+      c,
+      h: side,
+      w: side,
+      outC,
+      groups: 1,
+      kh: 3,
+      kw: 3,
+      sh: 1,
+      sw: 1,
+      ph: 1,
+      pw: 1,
+      dh: 1,
+      dw: 1,
+      oh: side,
+      ow: side,
+    });
+    cases.push({ g: cnn(1, 8, 28), seed: 5 }, { g: cnn(8, 16, 14), seed: 6 });
+    const work = (g: ConvGeometry) => g.n * g.outC * g.oh * g.ow * (g.c / g.groups) * g.kh * g.kw;
+    expect(cases.filter(({ g }) => work(g) >= THREAD_MIN_WORK).length).toBeGreaterThanOrEqual(5);
+    const passes = ({ g, seed }: { g: ConvGeometry; seed: number }) => {
+      let s = seed;
+      const rand = () => {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        return s / 2147483648 - 0.5;
+      };
+      const x = Float32Array.from({ length: g.n * g.c * g.h * g.w }, rand);
+      const weight = Float32Array.from({ length: (g.outC * g.c * g.kh * g.kw) / g.groups }, rand);
+      const bias = Float32Array.from({ length: g.outC }, rand);
+      const gradOut = Float32Array.from({ length: g.n * g.outC * g.oh * g.ow }, rand);
+      const out = new Float32Array(gradOut.length);
+      const gradX = new Float32Array(x.length);
+      const gradW = new Float32Array(weight.length);
+      conv2dForwardWasm(x, weight, bias, out, g);
+      conv2dInputGradWasm(gradOut, weight, gradX, g);
+      conv2dWeightGradWasm(x, gradOut, gradW, g);
+      return { out, gradX, gradW };
+    };
+    setKernelThreads(1);
+    const single = cases.map(passes);
+    setKernelThreads(2);
+    cases.forEach((c, i) => {
+      const threaded = passes(c);
+      expect(threaded.out, `forward ${JSON.stringify(c.g)}`).toEqual(single[i]!.out);
+      expect(threaded.gradX, `input grad ${JSON.stringify(c.g)}`).toEqual(single[i]!.gradX);
+      expect(threaded.gradW, `weight grad ${JSON.stringify(c.g)}`).toEqual(single[i]!.gradW);
+    });
+    setKernelThreads(1);
   });
 
   it('keeps the ops working on the shared memory (matmul, relu, Adam-sized buffers)', () => {

@@ -147,9 +147,38 @@ export function conv2dWeightGrad(
   col: usize,
   scratch: usize,
 ): void {
+  conv2dWeightGradChannels(
+    geometry,
+    x,
+    gradOut,
+    gradW,
+    col,
+    scratch,
+    0,
+    changetype<ConvGeometry>(geometry).outC,
+  );
+}
+
+/**
+ * The rows [o0, o1) of conv2dWeightGrad's gradW (output channels o0 ≤ o < o1), each computed exactly
+ * as conv2dWeightGrad computes it (same products, same order), so worker threads can each take a
+ * block of channels with their own col and scratch (src/kernels/wasm/threads.ts); the other rows of
+ * gradW are left as they are.
+ */
+export function conv2dWeightGradChannels(
+  geometry: usize,
+  x: usize,
+  gradOut: usize,
+  gradW: usize,
+  col: usize,
+  scratch: usize,
+  o0: i32,
+  o1: i32,
+): void {
   const g = changetype<ConvGeometry>(geometry);
+  if (o1 <= o0) return;
   if (isDirect(g)) {
-    directWeightGrad(g, x, gradOut, gradW, col);
+    directWeightGrad(g, x, gradOut, gradW, col, o0, o1);
     return;
   }
   const og = g.outC / g.groups;
@@ -158,21 +187,25 @@ export function conv2dWeightGrad(
   const inBytes = (<usize>(g.c * g.h * g.w)) << 2;
   const outBytes = (<usize>(g.outC * l)) << 2;
   const pointwise = isPointwise(g);
-  if (g.n === 0) memory.fill(gradW, 0, (<usize>(g.outC * k)) << 2);
+  if (g.n === 0) memory.fill(gradW + ((<usize>(o0 * k)) << 2), 0, (<usize>((o1 - o0) * k)) << 2);
   for (let s: i32 = 0; s < g.n; s++) {
     const xs = x + <usize>s * inBytes;
     if (!pointwise) unroll(xs, g, col);
     const src = pointwise ? xs : col;
     for (let gi: i32 = 0; gi < g.groups; gi++) {
+      // This group's channels that fall in [o0, o1).
+      const lo = max(o0, gi * og);
+      const hi = min(o1, (gi + 1) * og);
+      if (lo >= hi) continue;
       sgemm(
         0,
         1,
-        og,
+        hi - lo,
         k,
         l,
-        gradOut + <usize>s * outBytes + ((<usize>(gi * og * l)) << 2),
+        gradOut + <usize>s * outBytes + ((<usize>(lo * l)) << 2),
         src + ((<usize>(gi * k * l)) << 2),
-        gradW + ((<usize>(gi * og * k)) << 2),
+        gradW + ((<usize>(lo * k)) << 2),
         s > 0 ? 1 : 0,
         scratch,
       );
@@ -290,43 +323,66 @@ function directForward(g: ConvGeometry, x: usize, weight: usize, bias: usize, ou
 }
 
 /**
- * gradW[oc, t] = Σ_s Σ_{oy,ox} gradOut_s[oc, oy, ox] · xp_s[off(t) + oy·wp + ox]: dotTaps per
- * sample into 4-lane sums, whose lanes are added at the end.
+ * gradW[oc, t] = Σ_s Σ_{oy,ox} gradOut_s[oc, oy, ox] · xp_s[off(t) + oy·wp + ox] for o0 ≤ oc < o1:
+ * dotTaps per sample into 4-lane sums, whose lanes are added at the end. (dotTaps sums each
+ * channel on its own, so a block of channels gets the same sums as the whole.)
  */
-function directWeightGrad(g: ConvGeometry, x: usize, gradOut: usize, gradW: usize, work: usize): void {
+function directWeightGrad(
+  g: ConvGeometry,
+  x: usize,
+  gradOut: usize,
+  gradW: usize,
+  work: usize,
+  o0: i32,
+  o1: i32,
+): void {
   const cg = g.c / g.groups;
   const og = g.outC / g.groups;
   const taps = cg * g.kh * g.kw;
   const rows = padRows(g.h, g.ph);
   const cols = padCols(g.w, g.pw);
   const gw = (g.ow + 3) & ~3;
+  const plane = g.oh * gw;
   const xp = work;
   const gp = xp + align16((<usize>(g.c * rows * cols)) << 2);
-  const off = gp + align16((<usize>(g.outC * g.oh * gw)) << 2);
+  const off = gp + align16((<usize>(g.outC * plane)) << 2);
   const acc = off + align16((<usize>taps) << 2);
   memory.fill(xp, 0, (<usize>(g.c * rows * cols)) << 2);
-  memory.fill(gp, 0, (<usize>(g.outC * g.oh * gw)) << 2);
+  memory.fill(gp, 0, (<usize>(g.outC * plane)) << 2);
   memory.fill(acc, 0, (<usize>(g.outC * taps)) << 4);
   writeTapOffsets(off, cg, g, rows, cols);
   for (let s: i32 = 0; s < g.n; s++) {
     copyPlanes(x + ((<usize>(s * g.c * g.h * g.w)) << 2), g.c, g.h, g.w, xp, rows, cols, g.ph, g.pw);
-    copyPlanes(gradOut + ((<usize>(s * g.outC * g.oh * g.ow)) << 2), g.outC, g.oh, g.ow, gp, g.oh, gw, 0, 0);
+    copyPlanes(
+      gradOut + ((<usize>((s * g.outC + o0) * g.oh * g.ow)) << 2),
+      o1 - o0,
+      g.oh,
+      g.ow,
+      gp + ((<usize>(o0 * plane)) << 2),
+      g.oh,
+      gw,
+      0,
+      0,
+    );
     for (let gi: i32 = 0; gi < g.groups; gi++) {
+      const lo = max(o0, gi * og);
+      const hi = min(o1, (gi + 1) * og);
+      if (lo >= hi) continue;
       dotTaps(
-        gp + ((<usize>(gi * og * g.oh * gw)) << 2),
+        gp + ((<usize>(lo * plane)) << 2),
         gw,
-        og,
+        hi - lo,
         g.oh,
         g.ow,
         xp + ((<usize>(gi * cg * rows * cols)) << 2),
         cols,
         off,
         taps,
-        acc + ((<usize>(gi * og * taps)) << 4),
+        acc + ((<usize>(lo * taps)) << 4),
       );
     }
   }
-  for (let i: i32 = 0; i < g.outC * taps; i++) {
+  for (let i: i32 = o0 * taps; i < o1 * taps; i++) {
     const v = v128.load(acc + ((<usize>i) << 4));
     const sum =
       f32x4.extract_lane(v, 0) +

@@ -83,6 +83,16 @@ export interface KernelExports {
     col: number,
     scratch: number,
   ): void;
+  conv2dWeightGradChannels(
+    geometry: number,
+    x: number,
+    gradOut: number,
+    gradW: number,
+    col: number,
+    scratch: number,
+    o0: number,
+    o1: number,
+  ): void;
   convScratchBytes(geometry: number): number;
   reluBackward(gradOut: number, y: number, out: number, n: number): void;
   sumOuterInner(x: number, a: number, b: number, c: number, out: number): void;
