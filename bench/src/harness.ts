@@ -32,6 +32,11 @@ export function statsOf(seconds: readonly number[]): Stats {
 
 /** Times `fn` (synchronous) with benchmark.js; throws what `fn` throws. */
 export function measure(name: string, fn: () => void, options: TimingOptions): Stats {
+  return statsOf(sample(name, fn, options));
+}
+
+/** benchmark.js's samples (seconds per call, one per cycle) of `fn`; throws what `fn` throws. */
+export function sample(name: string, fn: () => void, options: TimingOptions): number[] {
   const bench = new Benchmark(name, fn, {
     minSamples: options.minSamples,
     maxTime: options.maxTime,
@@ -43,7 +48,7 @@ export function measure(name: string, fn: () => void, options: TimingOptions): S
   bench.run({ async: false });
   const error = (bench as unknown as { error?: unknown }).error;
   if (error !== undefined) throw error;
-  return statsOf(bench.stats.sample);
+  return [...bench.stats.sample];
 }
 
 // ---- the host's speed ----------------------------------------------------------------------

@@ -22,7 +22,16 @@ import { setWasmFma, wasmFmaActive } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
 import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
-import { fmt, hostProbe, measure, type Stats, type TimingOptions, table } from './harness.js';
+import {
+  fmt,
+  hostProbe,
+  measure,
+  type Stats,
+  sample,
+  statsOf,
+  type TimingOptions,
+  table,
+} from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { SYSTEMS } from './systems/index.js';
 import type { Runner, System } from './systems/system.js';
@@ -42,6 +51,8 @@ const wants = (w: string) => onlyWorkloads === undefined || onlyWorkloads.includ
 
 const timing: TimingOptions = quick ? { minSamples: 3, maxTime: 0.5 } : { minSamples: 5, maxTime: 2 };
 const W5_STEPS = quick ? 100 : 1000;
+/** Rounds per workload (runWorkload): each system's samples come from this many separate windows. */
+const ROUNDS = 2;
 const W5_SECONDS = quick ? 10 : 60;
 const SGEMM_SIZES = [128, 256, 512, 1024];
 
@@ -80,7 +91,13 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Builds, checks and times one runner per system; returns the first run's value per system. */
+/**
+ * Times every system on one workload in ROUNDS rounds, the order reversed in every other round, a
+ * fresh runner per round (disposed after it, so only one system's model is alive at a time); each
+ * system's samples from all rounds are pooled into its median and range. A slow phase of the
+ * host then falls on the samples of several systems instead of on one system's whole row.
+ * Returns the first run's value per system (compared across systems as the first-step loss).
+ */
 async function runWorkload(
   workload: string,
   metric: Metric,
@@ -89,28 +106,47 @@ async function runWorkload(
 ): Promise<Map<string, number | string>> {
   const row: Row = { workload, metric, results: new Map(), ...(target === undefined ? {} : { target }) };
   const first = new Map<string, number | string>();
+  const pooled = new Map<string, number[]>();
   const probeBefore = hostProbe();
-  for (const system of systems) {
-    let runner: Runner | undefined;
-    try {
-      await system.activate();
-      if (system.name === 'tsgrad') tsgradFma = wasmFmaActive();
-      runner = build(system);
-      first.set(system.name, runner.run());
-      const r = runner;
-      const stats = measure(`${workload} ${system.name}`, () => r.run(), timing);
-      row.results.set(system.name, stats);
-      if (runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
-      log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      row.results.set(system.name, 'fails');
-      first.set(system.name, 'fails');
-      notes.push(`${workload}, ${system.name}: fails: ${message.split('\n')[0]}`);
-      log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} fails: ${message.split('\n')[0]}`);
-    } finally {
-      runner?.dispose();
+  const perRound: TimingOptions = {
+    minSamples: Math.ceil(timing.minSamples / ROUNDS),
+    maxTime: timing.maxTime / ROUNDS,
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? systems : [...systems].reverse();
+    for (const system of order) {
+      if (first.get(system.name) === 'fails') continue;
+      let runner: Runner | undefined;
+      try {
+        await system.activate();
+        if (system.name === 'tsgrad') tsgradFma = wasmFmaActive();
+        runner = build(system);
+        const value = runner.run();
+        if (round === 0) first.set(system.name, value);
+        const r = runner;
+        const samples = sample(`${workload} ${system.name}`, () => r.run(), perRound);
+        pooled.set(system.name, [...(pooled.get(system.name) ?? []), ...samples]);
+        if (round === 0 && runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        first.set(system.name, 'fails');
+        pooled.delete(system.name);
+        notes.push(`${workload}, ${system.name}: fails: ${message.split('\n')[0]}`);
+        log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} fails: ${message.split('\n')[0]}`);
+      } finally {
+        runner?.dispose();
+      }
     }
+  }
+  for (const system of systems) {
+    const samples = pooled.get(system.name);
+    if (samples === undefined) {
+      row.results.set(system.name, 'fails');
+      continue;
+    }
+    const stats = statsOf(samples);
+    row.results.set(system.name, stats);
+    log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
   }
   row.probe = [probeBefore, hostProbe()];
   log(`  host probe before → after: ${fmt(probeBefore)} → ${fmt(row.probe[1])} ms (quiet ≈ 11)`);
@@ -354,7 +390,8 @@ const report = [
   '# tsgrad benchmark results',
   '',
   `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${os.cpus().length} cores, shared), ${quick ? '`pnpm bench --quick`' : '`pnpm bench`'}.`,
-  'Medians of benchmark.js samples, with the min–max range in parentheses. The ratio columns are',
+  'Medians of benchmark.js samples, with the min–max range in parentheses, pooled from two rounds per workload',
+  '(every system once per round, the order reversed in the second, a fresh model each time). The ratio columns are',
   "tsgrad's median time over the other system's (below 1: tsgrad is faster). Every timed call reads",
   'its result back into JS. tfjs-wasm and jax-js run single-threaded Wasm (SIMD). `tsgrad` uses its default',
   `kernels (WebAssembly, one thread; the relaxed-SIMD build with fused multiply-add where the engine has it: ${tsgradFma === undefined ? 'not run' : tsgradFma ? 'it did here' : 'it did not here'}),`,
