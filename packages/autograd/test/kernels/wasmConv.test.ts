@@ -21,6 +21,7 @@ import {
 } from '../../src/kernels/wasm/convWasm.js';
 import { setWasmFma, wasmFmaActive } from '../../src/kernels/wasm/module.js';
 import { filled } from './adjoint.js';
+import { WASM_BUILDS } from './wasmBuilds.js';
 
 /**
  * Unit roundoff of float32. The module sums in float32, so each output is within
@@ -147,17 +148,7 @@ function checkPasses(g: ConvGeometry, seed: number, withBias: boolean): void {
   expectClose(gwWasm, gw, gwMass, g.n * g.oh * g.ow, `weight grad ${label}`);
 }
 
-/**
- * Both builds of the module: plain SIMD, and relaxed SIMD (fused multiply-add in the direct loops
- * and the gemm). This file runs in a process started with --experimental-wasm-relaxed-simd
- * (vitest.config.ts), so Node 20 has both.
- */
-const BUILDS = [
-  { build: 'plain SIMD', fma: false },
-  { build: 'relaxed SIMD', fma: true },
-];
-
-describe.each(BUILDS)('convWasm ($build build)', ({ fma }) => {
+describe.each(WASM_BUILDS)('convWasm ($build build)', ({ fma }) => {
   beforeAll(() => setWasmFma(fma));
   afterAll(() => setWasmFma(true));
 

@@ -16,6 +16,7 @@ import {
   wasmFmaActive,
   wasmModule,
 } from '../../src/kernels/wasm/module.js';
+import { WASM_BUILDS } from './wasmBuilds.js';
 
 /**
  * Unit roundoff of float32. Both kernels sum each entry's k products (and C when accumulating) in
@@ -100,16 +101,7 @@ const FLAGS: [boolean, boolean][] = [
   [true, true],
 ];
 
-/**
- * Both builds of the module: plain SIMD, and relaxed SIMD (fused multiply-add). This file runs in
- * a process started with --experimental-wasm-relaxed-simd (vitest.config.ts), so Node 20 has both.
- */
-const BUILDS = [
-  { build: 'plain SIMD', fma: false },
-  { build: 'relaxed SIMD', fma: true },
-];
-
-describe.each(BUILDS)('gemmWasm ($build build)', ({ fma }) => {
+describe.each(WASM_BUILDS)('gemmWasm ($build build)', ({ fma }) => {
   beforeAll(() => setWasmFma(fma));
   afterAll(() => setWasmFma(true));
 

@@ -18,6 +18,7 @@ import { gemmWasm } from '../../src/kernels/wasm/gemmWasm.js';
 import { setWasmFma, wasmFmaActive, wasmModule } from '../../src/kernels/wasm/module.js';
 import { THREAD_MIN_WORK } from '../../src/kernels/wasm/threads.js';
 import { kernelThreads, setKernelThreads } from '../../src/node.js';
+import { WASM_BUILDS } from './wasmBuilds.js';
 
 function product(
   transA: boolean,
@@ -40,17 +41,7 @@ function product(
   return c;
 }
 
-/**
- * Both builds of the module: plain SIMD, and relaxed SIMD (fused multiply-add), each with its
- * shared-memory twin for the threads. This file runs in a process started with
- * --experimental-wasm-relaxed-simd (vitest.config.ts), so Node 20 has both.
- */
-const BUILDS = [
-  { build: 'plain SIMD', fma: false },
-  { build: 'relaxed SIMD', fma: true },
-];
-
-describe.runIf(wasmModule() !== null).each(BUILDS)('setKernelThreads ($build build)', ({ fma }) => {
+describe.runIf(wasmModule() !== null).each(WASM_BUILDS)('setKernelThreads ($build build)', ({ fma }) => {
   beforeAll(() => setWasmFma(fma));
   afterAll(() => {
     setKernelThreads(1);
