@@ -242,10 +242,9 @@ function fmaInUse(): boolean {
 
 /**
  * The kernels' WebAssembly bytes: the module for one thread, or the one whose memory is shared
- * (worker threads); the relaxed-SIMD build of either when it is wanted and the engine has it.
+ * (worker threads); of either, the relaxed-SIMD build or the plain one.
  */
-export function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const relaxed = fmaInUse();
+export function kernelBytes(shared: boolean, relaxed: boolean): Uint8Array<ArrayBuffer> {
   if (shared) return decodeBase64(relaxed ? KERNELS_WASM_RELAXED_SHARED_BASE64 : KERNELS_WASM_SHARED_BASE64);
   return decodeBase64(relaxed ? KERNELS_WASM_RELAXED_BASE64 : KERNELS_WASM_BASE64);
 }
@@ -283,7 +282,7 @@ export function wasmFmaActive(): boolean {
 function load(): WasmKernels | null {
   if (!simdSupported()) return null;
   const relaxed = fmaInUse();
-  const bytes = kernelBytes(false);
+  const bytes = kernelBytes(false, relaxed);
   try {
     return instantiate(new WebAssembly.Module(bytes), relaxed);
   } catch (error) {

@@ -154,7 +154,8 @@ export function startKernelThreads(count: number, spawn: SpawnKernelWorker): voi
   }
   const single = wasmModule();
   if (single === null) throw new Error('setKernelThreads: WebAssembly SIMD is not available in this engine');
-  const module = new WebAssembly.Module(kernelBytes(true));
+  // The shared twin of the build running now, so threads change no result.
+  const module = new WebAssembly.Module(kernelBytes(true, single.relaxed));
   // Shared memories state their maximum; 65536 pages is wasm32's whole 4 GiB (address space only).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const kernels = instantiate(module, single.relaxed, memory, count - 1);
