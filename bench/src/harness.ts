@@ -53,28 +53,36 @@ export function sample(name: string, fn: () => void, options: TimingOptions): nu
 
 // ---- the host's speed ----------------------------------------------------------------------
 
+/** Four independent multiply-add chains, `steps` steps: a fixed scalar loop. */
+function probeChunk(steps: number): number {
+  let a = 1.1;
+  let b = 1.2;
+  let c = 1.3;
+  let d = 1.4;
+  for (let i = 0; i < steps; i++) {
+    a = a * 0.999 + 0.001;
+    b = b * 0.999 + 0.001;
+    c = c * 0.999 + 0.001;
+    d = d * 0.999 + 0.001;
+  }
+  return a + b + c + d;
+}
+
 /**
- * A fixed scalar loop (four independent multiply-add chains, 4M steps), timed five times; returns
- * the median in ms. It depends on nothing under test, so it shows how fast the host ran around a
- * measurement: this shared 2-core host has quiet phases (≈ 11 ms) and phases several times slower.
+ * A fixed scalar loop (20 calls of 200,000 steps of four multiply-add chains), timed five times;
+ * returns the median in ms. It depends on nothing under test, so it shows how fast the host ran
+ * around a measurement (≈ 10 ms on this shared 2-core host when quiet). The loop is a function
+ * called in short pieces, warmed up first: one long loop timed per call (as before) ran in
+ * whichever of V8's on-stack-replacement codes it got, 10 or 17 ms on a quiet host.
  */
 export function hostProbe(): number {
-  const times: number[] = [];
   let sink = 0;
+  for (let w = 0; w < 50; w++) sink += probeChunk(200_000);
+  const times: number[] = [];
   for (let r = 0; r < 5; r++) {
-    let a = 1.1;
-    let b = 1.2;
-    let c = 1.3;
-    let d = 1.4;
     const t = performance.now();
-    for (let i = 0; i < 4e6; i++) {
-      a = a * 0.999 + 0.001;
-      b = b * 0.999 + 0.001;
-      c = c * 0.999 + 0.001;
-      d = d * 0.999 + 0.001;
-    }
+    for (let i = 0; i < 20; i++) sink += probeChunk(200_000);
     times.push(performance.now() - t);
-    sink += a + b + c + d;
   }
   if (sink === 0) throw new Error('hostProbe: unreachable');
   return statsOf(times).median;

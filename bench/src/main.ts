@@ -87,8 +87,12 @@ let tsgradFma: boolean | undefined;
 const losses: Array<{ workload: string; values: Map<string, number | string> }> = [];
 const notes: string[] = [];
 
+const started = performance.now();
+/** Prints a line, prefixed with the minutes and seconds since the run started. */
 function log(line: string): void {
-  process.stdout.write(`${line}\n`);
+  const s = Math.round((performance.now() - started) / 1e3);
+  const stamp = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  process.stdout.write(`[${stamp.padStart(5)}] ${line}\n`);
 }
 
 /**
@@ -149,7 +153,7 @@ async function runWorkload(
     log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
   }
   row.probe = [probeBefore, hostProbe()];
-  log(`  host probe before → after: ${fmt(probeBefore)} → ${fmt(row.probe[1])} ms (quiet ≈ 11)`);
+  log(`  host probe before → after: ${fmt(probeBefore)} → ${fmt(row.probe[1])} ms (quiet ≈ 10)`);
   rows.push(row);
   return first;
 }
@@ -399,8 +403,10 @@ const report = [
   'without relaxed SIMD: Node 20 without --experimental-wasm-relaxed-simd, which `pnpm bench` passes to Node);',
   "`tsgrad-js` runs every kernel in TypeScript, on which issue 8's targets are checked; `tsgrad-2t` is `tsgrad`",
   'with the gemm split across two threads (`setKernelThreads(2)`, reported apart from the single-threaded targets).',
-  'The host probe is a fixed scalar loop timed just before and after each row (≈ 11 ms when this shared host',
-  'is quiet): a row whose probe is well above that ran in a slow phase, for whichever systems it covered.',
+  'The host probe is a fixed scalar loop timed just before and after each row (≈ 10 ms when this shared host',
+  'is quiet): a row whose probe is well above that ran in a slow phase. A probe near 10 ms does not prove a quiet',
+  "row: this host's slow spells come and go within seconds and slow cache- and SIMD-heavy work (gemm) far more than",
+  'this register-only loop.',
   '',
   mainTable,
   '',
@@ -427,7 +433,7 @@ const report = [
   ...(notes.length > 0 ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
 ].join('\n');
 
-log(`\n${report}`);
+process.stdout.write(`\n${report}\n`);
 if (onlyWorkloads === undefined && systemNames === undefined) {
   writeFileSync(fileURLToPath(new URL('../results.md', import.meta.url)), report);
   log('written to bench/results.md');
