@@ -22,16 +22,7 @@ import { setWasmFma, wasmFmaActive } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
 import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
-import {
-  fmt,
-  hostProbe,
-  measure,
-  type Stats,
-  sample,
-  statsOf,
-  type TimingOptions,
-  table,
-} from './harness.js';
+import { fmt, hostProbe, type Stats, sample, statsOf, type TimingOptions, table } from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { SYSTEMS } from './systems/index.js';
 import type { Runner, System } from './systems/system.js';
@@ -53,6 +44,11 @@ const timing: TimingOptions = quick ? { minSamples: 3, maxTime: 0.5 } : { minSam
 const W5_STEPS = quick ? 100 : 1000;
 /** Rounds per workload (runWorkload): each system's samples come from this many separate windows. */
 const ROUNDS = 2;
+/** Each round's share of `timing`. */
+const perRoundTiming: TimingOptions = {
+  minSamples: Math.ceil(timing.minSamples / ROUNDS),
+  maxTime: timing.maxTime / ROUNDS,
+};
 const W5_SECONDS = quick ? 10 : 60;
 const SGEMM_SIZES = [128, 256, 512, 1024];
 
@@ -112,10 +108,6 @@ async function runWorkload(
   const first = new Map<string, number | string>();
   const pooled = new Map<string, number[]>();
   const probeBefore = hostProbe();
-  const perRound: TimingOptions = {
-    minSamples: Math.ceil(timing.minSamples / ROUNDS),
-    maxTime: timing.maxTime / ROUNDS,
-  };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? systems : [...systems].reverse();
     for (const system of order) {
@@ -128,7 +120,7 @@ async function runWorkload(
         const value = runner.run();
         if (round === 0) first.set(system.name, value);
         const r = runner;
-        const samples = sample(`${workload} ${system.name}`, () => r.run(), perRound);
+        const samples = sample(`${workload} ${system.name}`, () => r.run(), perRoundTiming);
         pooled.set(system.name, [...(pooled.get(system.name) ?? []), ...samples]);
         if (round === 0 && runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
       } catch (e) {
@@ -215,6 +207,13 @@ if (wants('W1')) {
   }
 }
 
+/** The transpose flags (transA, transB) of the gemm tables' columns: NN, NT, TN, TT. */
+const TRANSPOSES = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
 /** One table per gemm kernel: GFLOPS by transpose flags (the targets cover every combination). */
 const transposeTables: Array<{ title: string; rows: string[][] }> = [];
 const GEMM_KERNELS = [
@@ -253,21 +252,26 @@ if (wants('W1') && systems.some((s) => s.name.startsWith('tsgrad'))) {
     for (const n of kernel.sizes) {
       const { a, b } = sgemmData(n);
       const c = new Float32Array(n * n);
-      const cells: string[] = [`${n}`];
-      for (const [ta, tb] of [
-        [false, false],
-        [false, true],
-        [true, false],
-        [true, true],
-      ] as const) {
-        const stats = measure(
-          `gemm ${n}`,
-          () => kernel.run(ta, tb, n, n, n, a, 0, b, 0, c, 0, false),
-          timing,
-        );
-        const g = (s: number) => (2 * n ** 3) / s / 1e9;
-        cells.push(`${fmt(g(stats.median))} (${fmt(g(stats.max))}–${fmt(g(stats.min))})`);
+      // Sampled like the main rows: ROUNDS rounds over the four combinations, the order reversed
+      // in every other round, each combination's samples pooled.
+      const pooled: number[][] = TRANSPOSES.map(() => []);
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = TRANSPOSES.map((_, i) => i);
+        if (round % 2 === 1) order.reverse();
+        for (const i of order) {
+          const [ta, tb] = TRANSPOSES[i]!;
+          const run = () => kernel.run(ta, tb, n, n, n, a, 0, b, 0, c, 0, false);
+          pooled[i]!.push(...sample(`gemm ${n}`, run, perRoundTiming));
+        }
       }
+      const g = (s: number) => (2 * n ** 3) / s / 1e9;
+      const cells = [
+        `${n}`,
+        ...pooled.map((samples) => {
+          const stats = statsOf(samples);
+          return `${fmt(g(stats.median))} (${fmt(g(stats.max))}–${fmt(g(stats.min))})`;
+        }),
+      ];
       rows.push(cells);
       log(`  gemm ${n}: ${cells.slice(1).join(' | ')} GFLOPS (NN | NT | TN | TT)`);
     }
@@ -395,7 +399,8 @@ const report = [
   '',
   `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${os.cpus().length} cores, shared), ${quick ? '`pnpm bench --quick`' : '`pnpm bench`'}.`,
   'Medians of benchmark.js samples, with the min–max range in parentheses, pooled from two rounds per workload',
-  '(every system once per round, the order reversed in the second, a fresh model each time). The ratio columns are',
+  '(every system once per round, the order reversed in the second, a fresh model each time; in the gemm tables,',
+  'every transpose combination once per round). The ratio columns are',
   "tsgrad's median time over the other system's (below 1: tsgrad is faster). Every timed call reads",
   'its result back into JS. tfjs-wasm and jax-js run single-threaded Wasm (SIMD). `tsgrad` uses its default',
   `kernels (WebAssembly, one thread; the relaxed-SIMD build with fused multiply-add where the engine has it: ${tsgradFma === undefined ? 'not run' : tsgradFma ? 'it did here' : 'it did not here'}),`,
