@@ -29,6 +29,18 @@ CONV_CASES = [
 ]
 
 
+# Generated after all the cases above (so their values stay as they were): padding 'same' (even
+# kernels and dilation, so the total padding is odd in a dim and PyTorch pads one more after),
+# 'valid', and unbatched [c, h, w] inputs.
+EXTRA_CONV_CASES = [
+    ("padding same, kernel [4, 2], dilation [1, 3]", [2, 3, 7, 6], [4, 3, 4, 2], True, 1, "same", (1, 3), 1),
+    ("padding same, kernel 3, groups 2", [1, 4, 5, 6], [4, 2, 3, 3], False, 1, "same", 1, 2),
+    ("padding valid, stride 2", [2, 2, 7, 8], [3, 2, 3, 2], True, 2, "valid", 1, 1),
+    ("unbatched [c, h, w], padding 1", [3, 6, 5], [2, 3, 3, 3], True, 1, 1, 1, 1),
+    ("unbatched [c, h, w], padding same, kernel 2", [2, 5, 4], [3, 2, 2, 2], True, 1, "same", 1, 1),
+]
+
+
 def conv_case(name, xs, ws, has_bias, stride, padding, dilation, groups):
     x = torch.randn(xs, dtype=D, requires_grad=True)
     w = torch.randn(ws, dtype=D, requires_grad=True)
@@ -43,7 +55,8 @@ def conv_case(name, xs, ws, has_bias, stride, padding, dilation, groups):
     ddx, ddw, ddgy = torch.autograd.grad(s, [x, w, gy])
     case = {
         "name": name,
-        "options": {"stride": pair(stride), "padding": pair(padding), "dilation": pair(dilation), "groups": groups},
+        "options": {"stride": pair(stride), "padding": padding if isinstance(padding, str) else pair(padding),
+                    "dilation": pair(dilation), "groups": groups},
         "x": t2j(x), "w": t2j(w), "y": t2j(y), "gy": t2j(gy), "gx": t2j(grads[0]), "gw": t2j(grads[1]),
         "rx": t2j(rx), "rw": t2j(rw), "ddx": t2j(ddx), "ddw": t2j(ddw), "ddgy": t2j(ddgy),
     }
@@ -114,9 +127,27 @@ def adaptive_cases():
     return cases
 
 
+def unbatched_pool_cases():
+    x = torch.randn([3, 7, 6], dtype=D)
+    return (
+        pool_case("unbatched [c, h, w], k3 s2 p1", lambda t: F.max_pool2d(t, 3, 2, 1), x,
+                  {"kernelSize": [3, 3], "stride": [2, 2], "padding": [1, 1]}),
+        pool_case("unbatched [c, h, w], k3 s2 p1", lambda t: F.avg_pool2d(t, 3, 2, 1), x,
+                  {"kernelSize": [3, 3], "stride": [2, 2], "padding": [1, 1]}),
+        pool_case("unbatched [c, h, w], [3, 2]", lambda t: F.adaptive_avg_pool2d(t, (3, 2)), x,
+                  {"outputSize": [3, 2]}),
+    )
+
+
+conv = [conv_case(*c) for c in CONV_CASES]
+max_pool, avg_pool, adaptive = max_cases(), avg_cases(), adaptive_cases()
+conv += [conv_case(*c) for c in EXTRA_CONV_CASES]
+for cases, extra in zip((max_pool, avg_pool, adaptive), unbatched_pool_cases()):
+    cases.append(extra)
+
 write("packages/autograd/test/golden/conv.json", {
-    "conv2d": [conv_case(*c) for c in CONV_CASES],
-    "maxPool2d": max_cases(),
-    "avgPool2d": avg_cases(),
-    "adaptiveAvgPool2d": adaptive_cases(),
+    "conv2d": conv,
+    "maxPool2d": max_pool,
+    "avgPool2d": avg_pool,
+    "adaptiveAvgPool2d": adaptive,
 })

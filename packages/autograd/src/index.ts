@@ -98,6 +98,7 @@ export {
   adaptiveAvgPool2d,
   avgPool2d,
   type Conv2dOptions,
+  type Conv2dPadding,
   conv2d,
   type IntPair,
   type MaxPool2dOptions,

@@ -2,18 +2,20 @@
  * 2-D convolution layer (cross-correlation, as in every framework):
  *   y[n, o, i, j] = b[o] + Σ_{c, p, q} W[o, c, p, q] · x[n, g·C/G + c, s·i + d·p − pad, s·j + d·q − pad]
  *   input [n, inChannels, h, w] → output [n, outChannels, h', w'],
- *   h' = ⌊(h + 2·padding − dilation·(k − 1) − 1)/stride⌋ + 1 (same for w').
+ *   h' = ⌊(h + 2·padding − dilation·(k − 1) − 1)/stride⌋ + 1 (same for w'); padding 'same' keeps
+ *   h' = h (stride 1 only), 'valid' is 0. An unbatched image [inChannels, h, w] works too.
  *   W: [outChannels, inChannels/groups, kh, kw], b: [outChannels].
  * Default init, as PyTorch: W ~ kaimingUniform(a = √5) = U(±1/√fanIn), b ~ U(±1/√fanIn),
  * fanIn = inChannels/groups·kh·kw. The op itself (im2col + gemm) is @tsgrad/autograd's conv2d.
  */
-import { conv2d, type IntPair, type Tensor, zeros } from '@tsgrad/autograd';
+import { type Conv2dPadding, conv2d, type IntPair, type Tensor, zeros } from '@tsgrad/autograd';
 import * as init from './init.js';
 import { Module, parameter } from './module.js';
 
 export interface Conv2dOptions {
   stride?: IntPair;
-  padding?: IntPair;
+  /** Zeros on each side (default 0), 'valid' (none) or 'same' (output size = input size; stride 1). */
+  padding?: Conv2dPadding;
   dilation?: IntPair;
   /** Split channels into this many independent convolutions. Default 1. */
   groups?: number;
@@ -27,7 +29,7 @@ export class Conv2d extends Module {
   readonly outChannels: number;
   readonly kernelSize: [number, number];
   readonly stride: IntPair;
-  readonly padding: IntPair;
+  readonly padding: Conv2dPadding;
   readonly dilation: IntPair;
   readonly groups: number;
   weight: Tensor;
@@ -48,6 +50,11 @@ export class Conv2d extends Module {
     if (!Number.isInteger(outChannels) || outChannels <= 0 || outChannels % groups !== 0)
       throw new RangeError(
         `Conv2d: outChannels must be a positive multiple of groups (${groups}), got ${outChannels}`,
+      );
+    const unitStride = typeof stride === 'number' ? stride === 1 : stride.every((v) => v === 1);
+    if (padding === 'same' && !unitStride)
+      throw new RangeError(
+        `Conv2d: padding 'same' needs stride 1 (as PyTorch), got stride ${typeof stride === 'number' ? stride : `[${stride.join(', ')}]`}`,
       );
     this.inChannels = inChannels;
     this.outChannels = outChannels;

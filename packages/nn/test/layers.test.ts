@@ -1,4 +1,4 @@
-import { noGrad, type Tensor, tensor } from '@tsgrad/autograd';
+import { noGrad, randn, type Tensor, tensor } from '@tsgrad/autograd';
 import { describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool2d,
@@ -208,6 +208,35 @@ describe('init matches PyTorch', () => {
   });
   it('computeFans rejects a vector', () => {
     expect(() => init.computeFans([3])).toThrow(/computeFans: .*at least 2 dims.*\[3\]/);
+  });
+});
+
+describe('image layers on one unbatched image [c, h, w], and Conv2d padding modes', () => {
+  it('Conv2d, MaxPool2d, AvgPool2d and AdaptiveAvgPool2d give the batch-of-one result without its batch dim', () => {
+    const x = randn([3, 9, 8]);
+    const batch = x.unsqueeze(0);
+    for (const layer of [
+      new Conv2d(3, 4, 3, { padding: 1 }),
+      new Conv2d(3, 4, [4, 2], { padding: 'same' }),
+      new MaxPool2d(2),
+      new AvgPool2d(3, { stride: 2, padding: 1 }),
+      new AdaptiveAvgPool2d([2, 3]),
+    ] as Module[]) {
+      const y = layer.forward(x);
+      const expected = layer.forward(batch);
+      expect(y.shape).toEqual(expected.shape.slice(1));
+      expect(Array.from(y.data)).toEqual(Array.from(expected.data));
+    }
+  });
+  it("padding 'same' keeps h and w ('valid' is 0); 'same' with a stride is refused at construction", () => {
+    const x = randn([2, 3, 7, 6]);
+    expect(new Conv2d(3, 4, [4, 3], { padding: 'same', dilation: [1, 2] }).forward(x).shape).toEqual([
+      2, 4, 7, 6,
+    ]);
+    expect(new Conv2d(3, 4, 3, { padding: 'valid' }).forward(x).shape).toEqual([2, 4, 5, 4]);
+    expect(() => new Conv2d(3, 4, 3, { padding: 'same', stride: [1, 2] })).toThrow(
+      new RangeError("Conv2d: padding 'same' needs stride 1 (as PyTorch), got stride [1, 2]"),
+    );
   });
 });
 

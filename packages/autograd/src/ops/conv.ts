@@ -1,5 +1,6 @@
 /**
  * Convolution and pooling on images [n, c, h, w]: conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d.
+ * Each also takes one unbatched image [c, h, w] (as PyTorch), run as a batch of one.
  *
  * Output size of a window of size k, stride s, padding p, dilation d over a dim of size i:
  *   o = ⌊(i + 2·p − d·(k − 1) − 1) / s⌋ + 1
@@ -25,11 +26,18 @@ import { type DType, Tensor } from '../tensor.js';
 /** One number for both spatial dims, or [height, width]. */
 export type IntPair = number | readonly [number, number];
 
+/** conv2d's padding: zeros on each side, or 'valid' (none) or 'same' (see `Conv2dOptions`). */
+export type Conv2dPadding = IntPair | 'valid' | 'same';
+
 export interface Conv2dOptions {
   /** Step between windows (default 1). */
   stride?: IntPair;
-  /** Zeros added on each side (default 0). */
-  padding?: IntPair;
+  /**
+   * Zeros added on each side (default 0); or 'valid', no padding; or 'same', the padding that keeps
+   * the output as large as the input (stride 1 only, as PyTorch): dilation·(kernel − 1) zeros per
+   * dim, half before and half after, the odd one after (bottom, right).
+   */
+  padding?: Conv2dPadding;
   /** Spacing between kernel taps (default 1; 2 gives a 3×3 kernel a 5×5 reach). */
   dilation?: IntPair;
   /** Split channels into this many independent convolutions (default 1). */
@@ -81,15 +89,21 @@ function scratch(dtype: DType, size: number): Float {
   return scratch32;
 }
 
-/** Validates conv2d's arguments; returns its sizes. */
-function convGeometry(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvGeometry {
+/** Validates conv2d's arguments (padding already numbers); returns its sizes. */
+function convGeometry(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  options: Conv2dOptions & { padding?: IntPair },
+): ConvGeometry {
   const op = 'conv2d';
   const shapes = `input ${formatShape(x.shape)}, weight ${formatShape(weight.shape)}`;
   if (x.ndim !== 4 || weight.ndim !== 4) {
-    throw new ShapeError(op, `expects input [n, c, h, w] and weight [outC, c/groups, kh, kw]: ${shapes}`, [
-      x.shape,
-      weight.shape,
-    ]);
+    throw new ShapeError(
+      op,
+      `expects input [n, c, h, w] or [c, h, w] and weight [outC, c/groups, kh, kw]: ${shapes}`,
+      [x.shape, weight.shape],
+    );
   }
   const [sh, sw] = pair(op, 'stride', options.stride ?? 1, 1);
   const [ph, pw] = pair(op, 'padding', options.padding ?? 0, 0);
@@ -144,7 +158,43 @@ function convGeometry(x: Tensor, weight: Tensor, bias: Tensor | null, options: C
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
   const b = bias ?? null;
-  return convForward(x, weight, b, convGeometry(x, weight, b, options));
+  if (x.ndim === 3) return conv2d(x.unsqueeze(0), weight, b, options).squeeze(0);
+  const { padding = 0 } = options;
+  if (padding === 'valid') return conv2d(x, weight, b, { ...options, padding: 0 });
+  if (padding === 'same') return convSame(x, weight, b, options);
+  if (typeof padding === 'string') {
+    throw new RangeError(
+      `conv2d: padding must be a non-negative integer, a pair of them, 'valid' or 'same', got '${padding}'`,
+    );
+  }
+  return convForward(x, weight, b, convGeometry(x, weight, b, { ...options, padding }));
+}
+
+/**
+ * conv2d with padding 'same', stride 1: per dim, t = dilation·(kernel − 1) zeros in all, ⌊t/2⌋
+ * before and ⌈t/2⌉ after, so output size = input size. When t is odd, pads ⌈t/2⌉ on both sides
+ * (one output row or column too many, at the start) and narrows the first one away: the same
+ * sums, and narrow's backward is exact.
+ */
+function convSame(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
+  const op = 'conv2d';
+  const [sh, sw] = pair(op, 'stride', options.stride ?? 1, 1);
+  if (sh !== 1 || sw !== 1) {
+    throw new RangeError(`${op}: padding 'same' needs stride 1 (as PyTorch), got stride [${sh}, ${sw}]`);
+  }
+  if (weight.ndim !== 4) {
+    throw new ShapeError(op, `expects weight [outC, c/groups, kh, kw], got ${formatShape(weight.shape)}`, [
+      weight.shape,
+    ]);
+  }
+  const [dh, dw] = pair(op, 'dilation', options.dilation ?? 1, 1);
+  const th = dh * (weight.shape[2]! - 1);
+  const tw = dw * (weight.shape[3]! - 1);
+  const padding: [number, number] = [Math.ceil(th / 2), Math.ceil(tw / 2)];
+  let y = conv2d(x, weight, bias, { ...options, padding });
+  if (th % 2 === 1) y = y.narrow(2, 1, x.shape[2]!);
+  if (tw % 2 === 1) y = y.narrow(3, 1, x.shape[3]!);
+  return y;
 }
 
 function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
@@ -226,7 +276,9 @@ export interface AvgPool2dOptions {
 /** Validates a pooling's arguments; returns its sizes. */
 function poolGeometry(op: string, x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions): PoolGeometry {
   if (x.ndim !== 4)
-    throw new ShapeError(op, `expects input [n, c, h, w], got ${formatShape(x.shape)}`, [x.shape]);
+    throw new ShapeError(op, `expects input [n, c, h, w] or [c, h, w], got ${formatShape(x.shape)}`, [
+      x.shape,
+    ]);
   const [kh, kw] = pair(op, 'kernelSize', kernelSize, 1);
   const [sh, sw] = pair(op, 'stride', options.stride ?? [kh, kw], 1);
   const [ph, pw] = pair(op, 'padding', options.padding ?? 0, 0);
@@ -263,6 +315,7 @@ function poolGeometry(op: string, x: Tensor, kernelSize: IntPair, options: MaxPo
  * gradients of gradients work (with idx fixed, as PyTorch; the second derivative is 0).
  */
 export function maxPool2d(x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Tensor {
+  if (x.ndim === 3) return maxPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
   const g = poolGeometry('maxPool2d', x, kernelSize, options);
   const y = Tensor.empty([x.shape[0]!, x.shape[1]!, g.oh, g.ow], x.dtype);
   const indices = new Int32Array(y.size);
@@ -300,6 +353,7 @@ function maxPoolGather(
  * A is linear, so Aᵀ's own backward is A: gradients of gradients work.
  */
 export function avgPool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
+  if (x.ndim === 3) return avgPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
   const op = 'avgPool2d';
   const g = poolGeometry(op, x, kernelSize, { ...options, dilation: 1 });
   const divisor = options.divisorOverride ?? null;
@@ -331,8 +385,11 @@ function avgPoolBackward(gradOut: Tensor, xShape: Shape, g: PoolGeometry, mode: 
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: IntPair): Tensor {
   const op = 'adaptiveAvgPool2d';
+  if (x.ndim === 3) return adaptiveAvgPool2d(x.unsqueeze(0), outputSize).squeeze(0);
   if (x.ndim !== 4)
-    throw new ShapeError(op, `expects input [n, c, h, w], got ${formatShape(x.shape)}`, [x.shape]);
+    throw new ShapeError(op, `expects input [n, c, h, w] or [c, h, w], got ${formatShape(x.shape)}`, [
+      x.shape,
+    ]);
   const [oh, ow] = pair(op, 'outputSize', outputSize, 1);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   if (h < 1 || w < 1) {

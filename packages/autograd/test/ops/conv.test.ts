@@ -246,10 +246,45 @@ describe('conv2d errors', () => {
     );
     expect(() => conv2d(x, Tensor.empty([4, 3, 0, 3]))).toThrow(/conv2d: weight has an empty kernel/);
   });
-  it('rejects inputs and weights that are not rank 4', () => {
-    expect(() => conv2d(Tensor.empty([3, 8, 8]), Tensor.empty([5, 3, 3, 3]))).toThrow(
-      'conv2d: expects input [n, c, h, w] and weight [outC, c/groups, kh, kw]: input [3, 8, 8], weight [5, 3, 3, 3]',
+  it('rejects inputs that are not rank 3 or 4 and weights that are not rank 4', () => {
+    expect(() => conv2d(Tensor.empty([8, 8]), Tensor.empty([5, 3, 3, 3]))).toThrow(
+      'conv2d: expects input [n, c, h, w] or [c, h, w] and weight [outC, c/groups, kh, kw]: input [8, 8], weight [5, 3, 3, 3]',
     );
+    expect(() => conv2d(x, Tensor.empty([5, 3, 3]))).toThrow(
+      'conv2d: expects input [n, c, h, w] or [c, h, w] and weight [outC, c/groups, kh, kw]: input [2, 3, 8, 8], weight [5, 3, 3]',
+    );
+    // An unbatched image whose channels do not match names the batched shape it ran as.
+    expect(() => conv2d(Tensor.empty([4, 8, 8]), Tensor.empty([5, 3, 3, 3]))).toThrow(
+      'conv2d: input has 4 channels but weight expects 3 (groups 1): input [1, 4, 8, 8], weight [5, 3, 3, 3]',
+    );
+  });
+  it("padding 'same' needs stride 1; other strings are refused", () => {
+    const w = Tensor.empty([5, 3, 3, 3]);
+    expect(() => conv2d(x, w, null, { padding: 'same', stride: [1, 2] })).toThrow(
+      new RangeError("conv2d: padding 'same' needs stride 1 (as PyTorch), got stride [1, 2]"),
+    );
+    expect(() => conv2d(x, w, null, { padding: 'full' as 'same' })).toThrow(
+      new RangeError(
+        "conv2d: padding must be a non-negative integer, a pair of them, 'valid' or 'same', got 'full'",
+      ),
+    );
+    expect(() => conv2d(x, Tensor.empty([5, 3, 3]), null, { padding: 'same' })).toThrow(
+      'conv2d: expects weight [outC, c/groups, kh, kw], got [5, 3, 3]',
+    );
+  });
+  it("padding 'same' keeps the image size for odd and even kernels; unbatched input gives [outC, h, w]", () => {
+    for (const [kh, kw, dilation] of [
+      [3, 3, 1],
+      [4, 2, 1],
+      [2, 5, 3],
+    ] as const) {
+      const y = conv2d(Tensor.empty([2, 3, 7, 6]), Tensor.empty([5, 3, kh, kw]), null, {
+        padding: 'same',
+        dilation,
+      });
+      expect(y.shape).toEqual([2, 5, 7, 6]);
+    }
+    expect(conv2d(Tensor.empty([3, 7, 6]), Tensor.empty([5, 3, 3, 3])).shape).toEqual([5, 5, 4]);
   });
   it('rejects a bias of the wrong shape', () => {
     expect(() => conv2d(x, Tensor.empty([5, 3, 3, 3]), Tensor.empty([4]))).toThrow(

@@ -13,7 +13,7 @@ const ATOL = 1e-12;
 type Pair = [number, number];
 interface ConvCase {
   name: string;
-  options: { stride: Pair; padding: Pair; dilation: Pair; groups: number };
+  options: { stride: Pair; padding: Pair | 'same' | 'valid'; dilation: Pair; groups: number };
   x: GoldenTensor;
   w: GoldenTensor;
   b?: GoldenTensor;

@@ -25,7 +25,9 @@ const minSize = (k: number, p: number, d: number) => Math.max(1, d * (k - 1) + 1
  */
 export function convShapes(options: Conv2dOptions, kernelMax = 3): fc.Arbitrary<number[][]> {
   const [sh, sw] = asPair(options.stride, 1);
-  const [ph, pw] = asPair(options.padding, 0);
+  // 'same' fits any image (output size = input size); 'valid' is padding 0.
+  const same = options.padding === 'same';
+  const [ph, pw] = typeof options.padding === 'string' ? [0, 0] : asPair(options.padding, 0);
   const [dh, dw] = asPair(options.dilation, 1);
   const groups = options.groups ?? 1;
   const int = (min: number, max: number) => fc.integer({ min, max });
@@ -40,8 +42,8 @@ export function convShapes(options: Conv2dOptions, kernelMax = 3): fc.Arbitrary<
       ew: int(0, Math.max(2, sw)),
     })
     .map(({ n, cg, og, kh, kw, eh, ew }) => {
-      const h = minSize(kh, ph, dh) + eh;
-      const w = minSize(kw, pw, dw) + ew;
+      const h = (same ? 1 : minSize(kh, ph, dh)) + eh;
+      const w = (same ? 1 : minSize(kw, pw, dw)) + ew;
       return [[n, cg * groups, h, w], [og * groups, cg, kh, kw], [og * groups]];
     });
 }
@@ -99,6 +101,9 @@ function avgPoolSpec(name: string, k: [number, number], options: AvgPool2dOption
   };
 }
 
+/** One unbatched image: the first shape of each case without its batch dim. */
+const unbatched = (shapes: fc.Arbitrary<number[][]>) => shapes.map(([x, ...rest]) => [x!.slice(1), ...rest]);
+
 /** Op specs for ops/conv.ts. */
 export const convSpecs: OpSpec[] = [
   convSpec('padding 1', { padding: 1 }),
@@ -111,7 +116,32 @@ export const convSpecs: OpSpec[] = [
   }),
   convSpec('groups 2, stride 2', { groups: 2, stride: 2 }),
   convSpec('dilation 2, no bias', { dilation: 2, padding: 1 }, false),
+  convSpec("padding 'same', kernels 1–4 (an odd total pads one more after)", { padding: 'same' }, true, 4),
+  convSpec("padding 'same', dilation [1, 2]", { padding: 'same', dilation: [1, 2] }, false, 4),
+  convSpec("padding 'valid', stride 2", { padding: 'valid', stride: 2 }),
+  {
+    name: 'conv2d(unbatched [c, h, w], padding 1)',
+    fn: (x, w, b) => conv2d(x!, w!, b!, { padding: 1 }),
+    shapes: unbatched(convShapes({ padding: 1 })),
+    domain: { min: -2, max: 2 },
+    float32Rtol: 1e-3,
+  },
   maxPoolSpec('2', [2, 2], {}),
+  {
+    name: 'maxPool2d(unbatched [c, h, w], 3, stride 2, padding 1)',
+    fn: (x) => maxPool2d(x!, 3, { stride: 2, padding: 1 }),
+    inputs: distinctValues(imageShape(3, 3, 1, 1).map((s) => s.slice(1))),
+  },
+  {
+    name: 'avgPool2d(unbatched [c, h, w], 2)',
+    fn: (x) => avgPool2d(x!, 2),
+    shapes: imageShape(2, 2).map((s) => [s.slice(1)]),
+  },
+  {
+    name: 'adaptiveAvgPool2d(unbatched [c, h, w], [2, 1])',
+    fn: (x) => adaptiveAvgPool2d(x!, [2, 1]),
+    shapes: imageShape(1, 1).map((s) => [s.slice(1)]),
+  },
   maxPoolSpec('3, stride 2, padding 1', [3, 3], { stride: 2, padding: 1 }),
   maxPoolSpec('[2, 3], stride 1, dilation 2, ceilMode', [2, 3], { stride: 1, dilation: 2, ceilMode: true }),
   avgPoolSpec('3, stride 2, padding 1', [3, 3], { stride: 2, padding: 1 }),
