@@ -103,4 +103,18 @@ case("crossEntropy/extreme", "crossEntropy", lambda a, b: F.cross_entropy(a, b, 
      torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]], dtype=D), torch.tensor([1, 2]),
      {"reduction": "none"})
 
+# One unbatched sample (after every case above, so their values stay as they were): logits [C]
+# with a 0-d label or with probabilities [C].
+zu = torch.randn(5, dtype=D)
+wu = torch.rand(5, dtype=D) + 0.5
+pu = torch.softmax(torch.randn(5, dtype=D), 0)
+for r in reductions:
+    case(f"crossEntropy/unbatched/label, weight, labelSmoothing/{r}", "crossEntropy",
+         lambda a, b: F.cross_entropy(a, b, weight=wu, reduction=r, label_smoothing=0.1), zu, torch.tensor(3),
+         {"reduction": r, "labelSmoothing": 0.1}, weight=wu)
+    case(f"crossEntropy/unbatched/probabilities/{r}", "crossEntropy",
+         lambda a, b: F.cross_entropy(a, b, reduction=r), zu, pu, {"reduction": r})
+    case(f"nllLoss/unbatched/{r}", "nllLoss", lambda a, b: F.nll_loss(a, b, reduction=r),
+         torch.log_softmax(zu, 0), torch.tensor(1), {"reduction": r})
+
 write("packages/nn/test/golden/losses.json", {"cases": cases})

@@ -52,7 +52,7 @@ interface Layout {
 
 function layoutOf(op: string, input: Tensor): Layout {
   if (input.ndim < 2) {
-    throw new ShapeError(op, `expects input [n, C] or [n, C, d₁, …], got ${formatShape(input.shape)}`, [
+    throw new ShapeError(op, `expects input [n, C], [n, C, d₁, …] or [C], got ${formatShape(input.shape)}`, [
       input.shape,
     ]);
   }
@@ -192,22 +192,41 @@ function maxOfColumn(z: Tensor['data'], position: number, k: number, inner: numb
 }
 
 /**
+ * One unbatched sample, as PyTorch: input [C] with a class label (a 0-d tensor, or a one-element
+ * array) or class probabilities [C], computed as a batch of one; reduction 'none' gives a 0-d loss.
+ */
+function asBatchOfOne(
+  input: Tensor,
+  target: IndexLike,
+  options: NllLossOptions,
+  loss: (input: Tensor, target: IndexLike) => Tensor,
+): Tensor {
+  const batchTarget = target instanceof Tensor ? target.unsqueeze(0) : target;
+  const out = loss(input.unsqueeze(0), batchTarget);
+  return options.reduction === 'none' ? out.squeeze(0) : out;
+}
+
+/**
  * Cross-entropy between logits [n, C] (or [n, C, d₁, …]) and class labels [n] ([n, d₁, …]) or
- * class probabilities shaped like the input. Options: weight, ignoreIndex, labelSmoothing,
- * reduction ('mean' default). Equals nllLoss(logSoftmax(input, 1), target) without smoothing.
+ * class probabilities shaped like the input; or one unbatched sample: logits [C] and a 0-d label
+ * or probabilities [C]. Options: weight, ignoreIndex, labelSmoothing, reduction ('mean'
+ * default). Equals nllLoss(logSoftmax(input, 1), target) without smoothing.
  */
 export function crossEntropy(input: Tensor, target: IndexLike, options: CrossEntropyOptions = {}): Tensor {
+  if (input.ndim === 1) return asBatchOfOne(input, target, options, (x, t) => crossEntropy(x, t, options));
   const { a, denominator } = coefficients('crossEntropy', input, target, options);
   const perPosition = softmaxCrossEntropy(input, a, layoutOf('crossEntropy', input));
   return applyReduction('crossEntropy', perPosition, options.reduction, denominator);
 }
 
 /**
- * Negative log-likelihood of class labels under log-probabilities `input` [n, C] ([n, C, d₁, …]):
+ * Negative log-likelihood of class labels under log-probabilities `input` [n, C] ([n, C, d₁, …];
+ * or [C] with a 0-d label, one unbatched sample):
  *   ℓᵢ = −w_yᵢ · input[i, yᵢ]   (0 where yᵢ = ignoreIndex); 'mean' divides by Σ w_yᵢ.
  * A linear function of the input, so it is a composition: −Σ_c A·input.
  */
 export function nllLoss(input: Tensor, target: IndexLike, options: NllLossOptions = {}): Tensor {
+  if (input.ndim === 1) return asBatchOfOne(input, target, options, (x, t) => nllLoss(x, t, options));
   if (target instanceof Tensor && formatShape(target.shape) === formatShape(input.shape))
     throw new ShapeError('nllLoss', `target must hold class labels, not probabilities shaped like the input`);
   const { a, denominator } = coefficients('nllLoss', input, target, options);

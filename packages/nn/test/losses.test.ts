@@ -83,6 +83,29 @@ describe('loss gradients equal central differences (float64)', () => {
     );
   });
 
+  it('crossEntropy and nllLoss on one unbatched sample ([C], a 0-d label or probabilities) pass gradcheck', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom('mean', 'sum', 'none'),
+        (k, seed, reduction) => {
+          manualSeed(seed);
+          const z = randn([k], { dtype: 'float64', requiresGrad: true });
+          const label = tensor(seed % k);
+          const probs = randn([k], { dtype: 'float64' }).softmax(0);
+          const ce = (t: Tensor) => F.crossEntropy(t, label, { labelSmoothing: 0.1, reduction });
+          expect(ce(z).shape).toEqual([]);
+          gradcheck(ce, [z]);
+          gradgradcheck(ce, [z]);
+          gradcheck((t) => F.crossEntropy(t, probs, { reduction }), [z]);
+          gradcheck((t) => F.nllLoss(t.logSoftmax(0), label, { reduction }), [z]);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it('crossEntropy with probability targets passes gradcheck and gradgradcheck', () => {
     fc.assert(
       fc.property(shapeArb, fc.integer({ min: 0, max: 1000 }), ([n, k, extra], seed) => {
@@ -177,6 +200,14 @@ describe('loss behaviour', () => {
       /ignoreIndex applies to class-label/,
     );
     expect(() => F.crossEntropy(z, [0, 1], { labelSmoothing: 1.5 })).toThrow(RangeError);
+    // Unbatched: input [C] takes one label (0-d) or probabilities [C]; a 0-d input has no classes.
+    expect(() => F.crossEntropy(randn([3]), [0, 1])).toThrow(
+      /crossEntropy: class-label target must have shape \[1\], got \[2\]/,
+    );
+    expect(() => F.crossEntropy(tensor(1), [0])).toThrow(
+      /crossEntropy: expects input \[n, C\], \[n, C, d₁, …\] or \[C\], got \[\]/,
+    );
+    expect(() => F.nllLoss(randn([3]), randn([3]))).toThrow(/nllLoss: target must hold class labels/);
     expect(() => F.mseLoss(randn([2, 1]), randn([2]))).toThrow(
       /mseLoss: input and target shapes differ: \[2, 1\] and \[2\]/,
     );
