@@ -2,6 +2,8 @@
  * Reductions: sum, mean, max, min, var, std, logSumExp, argmax, argmin.
  * `dim` may be one dim, a list of dims, or omitted/null for all dims; negative dims count
  * from the end. With `keepDim` the reduced dims stay as size 1 (handy for broadcasting back).
+ * An empty list reduces no dim (x itself, as NumPy and JAX; PyTorch 1.13's sum/mean/amax/var
+ * read `dim=[]` as every dim, a legacy special case, and its logsumexp fails on it).
  */
 import { record } from '../engine.js';
 import { ArgumentError, ShapeError } from '../errors.js';
