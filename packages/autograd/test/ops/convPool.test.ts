@@ -287,16 +287,22 @@ describe('adaptiveAvgPool2d', () => {
 
 describe('pooling errors', () => {
   const x = Tensor.empty([1, 2, 5, 5]);
-  it('rejects inputs that are not [n, c, h, w]', () => {
-    expect(() => maxPool2d(Tensor.empty([2, 5, 5]), 2)).toThrow(
-      'maxPool2d: expects input [n, c, h, w], got [2, 5, 5]',
+  it('rejects inputs that are not [n, c, h, w] or [c, h, w]', () => {
+    expect(() => maxPool2d(Tensor.empty([1, 2, 2, 5, 5]), 2)).toThrow(
+      'maxPool2d: expects input [n, c, h, w] or [c, h, w], got [1, 2, 2, 5, 5]',
     );
     expect(() => avgPool2d(Tensor.empty([5, 5]), 2)).toThrow(
-      'avgPool2d: expects input [n, c, h, w], got [5, 5]',
+      'avgPool2d: expects input [n, c, h, w] or [c, h, w], got [5, 5]',
     );
     expect(() => adaptiveAvgPool2d(Tensor.empty([5]), 1)).toThrow(
-      'adaptiveAvgPool2d: expects input [n, c, h, w], got [5]',
+      'adaptiveAvgPool2d: expects input [n, c, h, w] or [c, h, w], got [5]',
     );
+  });
+  it('pools one unbatched image [c, h, w] as a batch of one', () => {
+    const image = Tensor.empty([2, 5, 5]);
+    expect(maxPool2d(image, 2).shape).toEqual([2, 2, 2]);
+    expect(avgPool2d(image, 3, { stride: 2, padding: 1 }).shape).toEqual([2, 3, 3]);
+    expect(adaptiveAvgPool2d(image, [1, 4]).shape).toEqual([2, 1, 4]);
   });
   it('says so when the output would be smaller than 1', () => {
     expect(() => maxPool2d(x, 3, { dilation: 3 })).toThrow(
