@@ -30,11 +30,6 @@ export function statsOf(seconds: readonly number[]): Stats {
   return { median, min: s[0]!, max: s[s.length - 1]!, samples: s.length };
 }
 
-/** Times `fn` (synchronous) with benchmark.js; throws what `fn` throws. */
-export function measure(name: string, fn: () => void, options: TimingOptions): Stats {
-  return statsOf(sample(name, fn, options));
-}
-
 /** benchmark.js's samples (seconds per call, one per cycle) of `fn`; throws what `fn` throws. */
 export function sample(name: string, fn: () => void, options: TimingOptions): number[] {
   const bench = new Benchmark(name, fn, {

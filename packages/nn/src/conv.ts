@@ -8,7 +8,7 @@
  * Default init, as PyTorch: W ~ kaimingUniform(a = √5) = U(±1/√fanIn), b ~ U(±1/√fanIn),
  * fanIn = inChannels/groups·kh·kw. The op itself (im2col + gemm) is @tsgrad/autograd's conv2d.
  */
-import { type Conv2dPadding, conv2d, type IntPair, type Tensor, zeros } from '@tsgrad/autograd';
+import { type Conv2dPadding, conv2d, formatShape, type IntPair, type Tensor, zeros } from '@tsgrad/autograd';
 import * as init from './init.js';
 import { Module, parameter } from './module.js';
 
@@ -54,7 +54,7 @@ export class Conv2d extends Module {
     const unitStride = typeof stride === 'number' ? stride === 1 : stride.every((v) => v === 1);
     if (padding === 'same' && !unitStride)
       throw new RangeError(
-        `Conv2d: padding 'same' needs stride 1 (as PyTorch), got stride ${typeof stride === 'number' ? stride : `[${stride.join(', ')}]`}`,
+        `Conv2d: padding 'same' needs stride 1 (as PyTorch), got stride ${typeof stride === 'number' ? stride : formatShape(stride)}`,
       );
     this.inChannels = inChannels;
     this.outChannels = outChannels;
