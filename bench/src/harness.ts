@@ -30,8 +30,13 @@ export function statsOf(seconds: readonly number[]): Stats {
   return { median, min: s[0]!, max: s[s.length - 1]!, samples: s.length };
 }
 
-/** benchmark.js's samples (seconds per call, one per cycle) of `fn`; throws what `fn` throws. */
-export function sample(name: string, fn: () => void, options: TimingOptions): number[] {
+/**
+ * benchmark.js's samples (seconds per call, one per cycle) of `fn`; throws what `fn` throws. With a
+ * gate, every timed cycle starts only when the gate lets it (before the first and after each
+ * cycle, outside the timed loop; waits count toward `maxTime`, so gating means fewer samples
+ * rather than a longer window, but never fewer than `minSamples`).
+ */
+export function sample(name: string, fn: () => void, options: TimingOptions, gate?: QuietGate): number[] {
   const bench = new Benchmark(name, fn, {
     minSamples: options.minSamples,
     maxTime: options.maxTime,
@@ -40,47 +45,97 @@ export function sample(name: string, fn: () => void, options: TimingOptions): nu
     minTime: 0.05,
     delay: 0,
   });
+  if (gate !== undefined) {
+    bench.on('cycle', () => gate.wait());
+    gate.wait();
+  }
   bench.run({ async: false });
   const error = (bench as unknown as { error?: unknown }).error;
   if (error !== undefined) throw error;
   return [...bench.stats.sample];
 }
 
-// ---- the host's speed ----------------------------------------------------------------------
+// ---- waiting for a quiet host ------------------------------------------------------------
 
-/** Four independent multiply-add chains, `steps` steps: a fixed scalar loop. */
-function probeChunk(steps: number): number {
-  let a = 1.1;
-  let b = 1.2;
-  let c = 1.3;
-  let d = 1.4;
-  for (let i = 0; i < steps; i++) {
-    a = a * 0.999 + 0.001;
-    b = b * 0.999 + 0.001;
-    c = c * 0.999 + 0.001;
-    d = d * 0.999 + 0.001;
-  }
-  return a + b + c + d;
+export interface QuietGateOptions {
+  /** A cycle may start once every probe value is at least this share of its best so far. */
+  threshold: number;
+  /** Consecutive quiet readings needed. */
+  readings: number;
+  /** Longest wait before a cycle starts anyway (counted as a time-out). */
+  maxWaitMs: number;
+}
+
+/** What the gate did before the cycles of one row or table. */
+export interface GateTally {
+  /** Cycles gated. */
+  waits: number;
+  waitedMs: number;
+  timeouts: number;
 }
 
 /**
- * A fixed scalar loop (20 calls of 200,000 steps of four multiply-add chains), timed five times;
- * returns the median in ms. It depends on nothing under test, so it shows how fast the host ran
- * around a measurement (≈ 10 ms on this shared 2-core host when quiet). The loop is a function
- * called in short pieces, warmed up first: one long loop timed per call (as before) ran in
- * whichever of V8's on-stack-replacement codes it got, 10 or 17 ms on a quiet host.
+ * Starts each timed cycle in a quiet moment of the host. This shared host's slow spells come and
+ * go within a second or a few and take throughput-bound work (every system's gemm) to about half
+ * speed, so without this, one system's samples can fall in spells and the next one's not. Before
+ * each cycle the gate takes probe readings (fixed small workloads, about 20 ms each) until
+ * `readings` consecutive ones reach `threshold` of the best seen so far in this run, or
+ * `maxWaitMs` passes. Every system's cycles go through the same gate, and the gate never looks at
+ * what a cycle measured: no sample is dropped.
  */
-export function hostProbe(): number {
-  let sink = 0;
-  for (let w = 0; w < 50; w++) sink += probeChunk(200_000);
-  const times: number[] = [];
-  for (let r = 0; r < 5; r++) {
+export class QuietGate {
+  /** The three highest readings so far of each probe value (highest first). */
+  private readonly top: number[][] = [];
+  private tally: GateTally = { waits: 0, waitedMs: 0, timeouts: 0 };
+
+  constructor(
+    /** Fixed workloads' throughputs (higher is faster), always the same number of them. */
+    private readonly probe: () => readonly number[],
+    private readonly options: QuietGateOptions,
+  ) {}
+
+  /** Reads the probe for `ms` to learn the host's quiet speed before the first cycle. */
+  calibrate(ms: number): void {
     const t = performance.now();
-    for (let i = 0; i < 20; i++) sink += probeChunk(200_000);
-    times.push(performance.now() - t);
+    while (performance.now() - t < ms) this.read();
   }
-  if (sink === 0) throw new Error('hostProbe: unreachable');
-  return statsOf(times).median;
+
+  /** Waits for a quiet moment (see the class comment). */
+  wait(): void {
+    const t = performance.now();
+    let quietInARow = 0;
+    while (quietInARow < this.options.readings) {
+      if (performance.now() - t > this.options.maxWaitMs) {
+        this.tally.timeouts++;
+        break;
+      }
+      quietInARow = this.read() ? quietInARow + 1 : 0;
+    }
+    this.tally.waits++;
+    this.tally.waitedMs += performance.now() - t;
+  }
+
+  /** The tally since the last call, which starts a new one. */
+  takeTally(): GateTally {
+    const t = this.tally;
+    this.tally = { waits: 0, waitedMs: 0, timeouts: 0 };
+    return t;
+  }
+
+  /** One reading: records it and says whether it is quiet. */
+  private read(): boolean {
+    let quiet = true;
+    this.probe().forEach((v, i) => {
+      const highest = this.top[i] ?? [];
+      this.top[i] = highest;
+      highest.push(v);
+      highest.sort((x, y) => y - x);
+      highest.length = Math.min(highest.length, 3);
+      // The bar is the third-highest reading, so one or two outliers do not set it.
+      if (v < this.options.threshold * highest[highest.length - 1]!) quiet = false;
+    });
+    return quiet;
+  }
 }
 
 // ---- memory -------------------------------------------------------------------------------

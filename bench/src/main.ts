@@ -10,6 +10,7 @@
  *   pnpm bench            full run (about 12 minutes on 2 cores)
  *   pnpm bench --quick    fewer samples and W5 steps
  *   pnpm bench --only=W1,W4 --systems=tsgrad,jax-js
+ *   pnpm bench --no-gate  time without waiting for quiet moments of the host (QuietGate)
  *
  * Prints the tables and writes them to bench/results.md. Timings are medians of benchmark.js
  * samples with the min–max range; every timed call reads its result back into JS.
@@ -22,8 +23,18 @@ import { setWasmFma, wasmFmaActive } from '@tsgrad/autograd';
 import { setKernelThreads } from '@tsgrad/autograd/node';
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
 import { gemmWasm } from '../../packages/autograd/src/kernels/wasm/gemmWasm.js';
-import { fmt, hostProbe, type Stats, sample, statsOf, type TimingOptions, table } from './harness.js';
+import {
+  fmt,
+  type GateTally,
+  QuietGate,
+  type Stats,
+  sample,
+  statsOf,
+  type TimingOptions,
+  table,
+} from './harness.js';
 import type { MemoryResult } from './memory.js';
+import { gemmProbe } from './quietProbe.js';
 import { SYSTEMS } from './systems/index.js';
 import type { Runner, System } from './systems/system.js';
 import { CNN, chainData, cnnData, MLP_LARGE, MLP_SMALL, mlpData, sgemmData } from './workloads.js';
@@ -52,6 +63,15 @@ const perRoundTiming: TimingOptions = {
 const W5_SECONDS = quick ? 10 : 60;
 const SGEMM_SIZES = [128, 256, 512, 1024];
 
+/**
+ * Every timed cycle of every system starts in a quiet moment of the host (harness.ts, QuietGate):
+ * when two probe readings in a row reach 90 % of the best so far, or after 5 s (a time-out).
+ */
+const gate = args.includes('--no-gate')
+  ? undefined
+  : new QuietGate(gemmProbe(), { threshold: 0.9, readings: 2, maxWaitMs: 5000 });
+const GATE_CALIBRATION_MS = quick ? 2000 : 10_000;
+
 /** A row's targets: `js` on tsgrad-js (issue 8), `wasm` on tsgrad and on tsgrad-simd (issue 9). */
 interface Targets {
   js?: number;
@@ -73,8 +93,8 @@ interface Row {
   /** tsgrad's targets in the row's unit: issue 8's for the TypeScript kernels, issue 9's for the default (WebAssembly) ones. */
   target?: Targets;
   results: Map<string, Stats | string>;
-  /** hostProbe() in ms just before and just after the row's systems ran. */
-  probe?: [number, number];
+  /** What the quiet gate did for the row's cycles. */
+  gate?: GateTally;
 }
 
 const rows: Row[] = [];
@@ -107,7 +127,6 @@ async function runWorkload(
   const row: Row = { workload, metric, results: new Map(), ...(target === undefined ? {} : { target }) };
   const first = new Map<string, number | string>();
   const pooled = new Map<string, number[]>();
-  const probeBefore = hostProbe();
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? systems : [...systems].reverse();
     for (const system of order) {
@@ -120,7 +139,7 @@ async function runWorkload(
         const value = runner.run();
         if (round === 0) first.set(system.name, value);
         const r = runner;
-        const samples = sample(`${workload} ${system.name}`, () => r.run(), perRoundTiming);
+        const samples = sample(`${workload} ${system.name}`, () => r.run(), perRoundTiming, gate);
         pooled.set(system.name, [...(pooled.get(system.name) ?? []), ...samples]);
         if (round === 0 && runner.note) notes.push(`${workload}, ${system.name}: ${runner.note}`);
       } catch (e) {
@@ -144,8 +163,10 @@ async function runWorkload(
     row.results.set(system.name, stats);
     log(`  ${workload.padEnd(16)} ${system.name.padEnd(10)} ${cell(stats, metric)} ${metric.unit}`);
   }
-  row.probe = [probeBefore, hostProbe()];
-  log(`  host probe before → after: ${fmt(probeBefore)} → ${fmt(row.probe[1])} ms (quiet ≈ 10)`);
+  if (gate !== undefined) {
+    row.gate = gate.takeTally();
+    log(`  quiet gate: ${gateCell(row.gate)}`);
+  }
   rows.push(row);
   return first;
 }
@@ -157,6 +178,11 @@ function cell(stats: Stats | string | undefined, metric: Metric): string {
   const lo = metric.value(metric.higherIsBetter ? stats.max : stats.min);
   const hi = metric.value(metric.higherIsBetter ? stats.min : stats.max);
   return `${fmt(metric.value(stats.median))} (${fmt(lo)}–${fmt(hi)})`;
+}
+
+/** "waited 12.3 s before 40 cycles, 2 time-outs". */
+function gateCell(t: GateTally): string {
+  return `waited ${fmt(t.waitedMs / 1e3)} s before ${t.waits} cycles, ${t.timeouts} time-outs`;
 }
 
 /** tsgrad's median time over the other system's (< 1: tsgrad is faster). */
@@ -194,6 +220,11 @@ function recordLosses(workload: string, values: Map<string, number | string>): v
 // ---- the workloads -------------------------------------------------------------------------
 
 log(`tsgrad bench${quick ? ' (quick)' : ''}: ${systems.map((s) => s.name).join(', ')}`);
+if (gate !== undefined) {
+  log(`quiet gate: calibrating for ${GATE_CALIBRATION_MS / 1e3} s`);
+  gate.calibrate(GATE_CALIBRATION_MS);
+  gate.takeTally();
+}
 
 if (wants('W1')) {
   log('W1 sgemm');
@@ -261,7 +292,7 @@ if (wants('W1') && systems.some((s) => s.name.startsWith('tsgrad'))) {
         for (const i of order) {
           const [ta, tb] = TRANSPOSES[i]!;
           const run = () => kernel.run(ta, tb, n, n, n, a, 0, b, 0, c, 0, false);
-          pooled[i]!.push(...sample(`gemm ${n}`, run, perRoundTiming));
+          pooled[i]!.push(...sample(`gemm ${n}`, run, perRoundTiming, gate));
         }
       }
       const g = (s: number) => (2 * n ** 3) / s / 1e9;
@@ -272,8 +303,10 @@ if (wants('W1') && systems.some((s) => s.name.startsWith('tsgrad'))) {
           return `${fmt(g(stats.median))} (${fmt(g(stats.max))}–${fmt(g(stats.min))})`;
         }),
       ];
+      if (gate !== undefined) cells.push(gateCell(gate.takeTally()));
       rows.push(cells);
-      log(`  gemm ${n}: ${cells.slice(1).join(' | ')} GFLOPS (NN | NT | TN | TT)`);
+      log(`  gemm ${n}: ${cells.slice(1, 5).join(' | ')} GFLOPS (NN | NT | TN | TT)`);
+      if (gate !== undefined) log(`  quiet gate: ${cells[5]}`);
     }
     transposeTables.push({ title: kernel.title, rows });
   }
@@ -339,7 +372,7 @@ const mainTable = table(
     'tsgrad-js target (issue 8)',
     'tsgrad target (issue 9)',
     'tsgrad-simd vs issue 9',
-    'host probe (ms)',
+    ...(gate === undefined ? [] : ['quiet gate']),
   ],
   rows.map((r) => [
     r.workload,
@@ -349,7 +382,7 @@ const mainTable = table(
     targetCell(r, 'js', 'tsgrad-js'),
     targetCell(r, 'wasm', 'tsgrad'),
     targetCell(r, 'wasm', 'tsgrad-simd'),
-    r.probe === undefined ? '' : `${fmt(r.probe[0])} → ${fmt(r.probe[1])}`,
+    ...(gate === undefined ? [] : [r.gate === undefined ? '' : gateCell(r.gate)]),
   ]),
 );
 const lossTable = table(
@@ -408,17 +441,26 @@ const report = [
   'without relaxed SIMD: Node 20 without --experimental-wasm-relaxed-simd, which `pnpm bench` passes to Node);',
   "`tsgrad-js` runs every kernel in TypeScript, on which issue 8's targets are checked; `tsgrad-2t` is `tsgrad`",
   'with the gemm split across two threads (`setKernelThreads(2)`, reported apart from the single-threaded targets).',
-  'The host probe is a fixed scalar loop timed just before and after each row (≈ 10 ms when this shared host',
-  'is quiet): a row whose probe is well above that ran in a slow phase. A probe near 10 ms does not prove a quiet',
-  "row: this host's slow spells come and go within seconds and slow cache- and SIMD-heavy work (gemm) far more than",
-  'this register-only loop.',
+  ...(gate === undefined
+    ? [
+        'Run with `--no-gate`: cycles were timed whenever they came, in quiet moments of this shared host or in its',
+        "slow spells (which take every system's gemm to about half speed).",
+      ]
+    : [
+        "Quiet gate: this shared host's slow spells come and go within a second or a few and take every system's",
+        'gemm to about half speed, so every timed benchmark.js cycle of every system started only once two readings',
+        'in a row of a fixed probe (two small gemms, one WebAssembly SIMD and one scalar TypeScript, ≈ 20 ms each;',
+        'bench/src/quietProbe.ts) reached 90 % of the best probe readings of this run, or after 5 s (a time-out). The',
+        'gate never looks at what a cycle measured, and no sample is dropped; the "quiet gate" column says how long',
+        'each row waited. `pnpm bench --no-gate` times without it.',
+      ]),
   '',
   mainTable,
   '',
   ...transposeTables.flatMap(({ title, rows }) => [
     `## ${title}`,
     '',
-    table(['N', 'NN', 'NT (Bᵀ)', 'TN (Aᵀ)', 'TT'], rows),
+    table(['N', 'NN', 'NT (Bᵀ)', 'TN (Aᵀ)', 'TT', ...(gate === undefined ? [] : ['quiet gate'])], rows),
     '',
   ]),
   ...(losses.length > 0
