@@ -64,6 +64,8 @@ export interface QuietGateOptions {
   readings: number;
   /** Longest wait before a cycle starts anyway (counted as a time-out). */
   maxWaitMs: number;
+  /** "Best" is the third-highest of this many latest readings (a few minutes of the run). */
+  window: number;
 }
 
 /** What the gate did before the cycles of one row or table. */
@@ -79,13 +81,15 @@ export interface GateTally {
  * go within a second or a few and take throughput-bound work (every system's gemm) to about half
  * speed, so without this, one system's samples can fall in spells and the next one's not. Before
  * each cycle the gate takes probe readings (fixed small workloads, about 20 ms each) until
- * `readings` consecutive ones reach `threshold` of the best seen so far in this run, or
- * `maxWaitMs` passes. Every system's cycles go through the same gate, and the gate never looks at
- * what a cycle measured: no sample is dropped.
+ * `readings` consecutive ones reach `threshold` of the recent best (the third-highest of the
+ * latest `window` readings, so that neither an outlier nor a host that turned slower for good
+ * sets a bar never reached again), or `maxWaitMs` passes. Every system's cycles go through the
+ * same gate, and the gate never looks at what a cycle measured: no sample is dropped.
  */
 export class QuietGate {
-  /** The three highest readings so far of each probe value (highest first). */
-  private readonly top: number[][] = [];
+  /** The latest readings of each probe value, a ring of `window` entries. */
+  private readonly recent: number[][] = [];
+  private readings = 0;
   private tally: GateTally = { waits: 0, waitedMs: 0, timeouts: 0 };
 
   constructor(
@@ -124,18 +128,29 @@ export class QuietGate {
 
   /** One reading: records it and says whether it is quiet. */
   private read(): boolean {
+    const slot = this.readings++ % this.options.window;
     let quiet = true;
     this.probe().forEach((v, i) => {
-      const highest = this.top[i] ?? [];
-      this.top[i] = highest;
-      highest.push(v);
-      highest.sort((x, y) => y - x);
-      highest.length = Math.min(highest.length, 3);
-      // The bar is the third-highest reading, so one or two outliers do not set it.
-      if (v < this.options.threshold * highest[highest.length - 1]!) quiet = false;
+      const recent = this.recent[i] ?? [];
+      this.recent[i] = recent;
+      recent[slot] = v;
+      if (v < this.options.threshold * thirdHighest(recent)) quiet = false;
     });
     return quiet;
   }
+}
+
+/** The third-highest value (the lowest when there are fewer than three). */
+function thirdHighest(values: readonly number[]): number {
+  let first = Number.NEGATIVE_INFINITY;
+  let second = Number.NEGATIVE_INFINITY;
+  let third = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v > first) [first, second, third] = [v, first, second];
+    else if (v > second) [second, third] = [v, second];
+    else if (v > third) third = v;
+  }
+  return values.length >= 3 ? third : Math.min(...values);
 }
 
 // ---- memory -------------------------------------------------------------------------------
