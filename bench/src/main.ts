@@ -65,11 +65,11 @@ const SGEMM_SIZES = [128, 256, 512, 1024];
 
 /**
  * Every timed cycle of every system starts in a quiet moment of the host (harness.ts, QuietGate):
- * when three probe readings in a row reach 93 % of the recent best, or after 5 s (a time-out).
+ * when two probe readings in a row reach 90 % of the recent best, or after 5 s (a time-out).
  */
 const gate = args.includes('--no-gate')
   ? undefined
-  : new QuietGate(gemmProbe(), { threshold: 0.93, readings: 3, maxWaitMs: 5000, window: 3000 });
+  : new QuietGate(gemmProbe(), { threshold: 0.9, readings: 2, maxWaitMs: 5000, window: 3000 });
 const GATE_CALIBRATION_MS = quick ? 2000 : 10_000;
 
 /** A row's targets: `js` on tsgrad-js (issue 8), `wasm` on tsgrad and on tsgrad-simd (issue 9). */
@@ -448,9 +448,9 @@ const report = [
       ]
     : [
         "Quiet gate: this shared host's slow spells come and go within a second or a few and take every system's",
-        'gemm to about half speed, so every timed benchmark.js cycle of every system started only once three readings',
+        'gemm to about half speed, so every timed benchmark.js cycle of every system started only once two readings',
         'in a row of a fixed probe (two small gemms, one WebAssembly SIMD and one scalar TypeScript, ≈ 20 ms each;',
-        'bench/src/quietProbe.ts) reached 93 % of the recent best (the third-highest of its latest 3,000 readings), or',
+        'bench/src/quietProbe.ts) reached 90 % of the recent best (the third-highest of its latest 3,000 readings), or',
         'after 5 s (a time-out). The gate never looks at what a cycle measured, and no sample is dropped; the',
         '"quiet gate" column says how long each row waited. `pnpm bench --no-gate` times without it.',
       ]),
