@@ -7,7 +7,7 @@
  * `pnpm bench` starts Node with --experimental-wasm-relaxed-simd (Node 20 has relaxed SIMD only
  * behind it; Node ≥ 22 and current browsers have it on). Every system runs in that same process.
  *
- *   pnpm bench            full run (about 12 minutes on 2 cores)
+ *   pnpm bench            full run (about 30 minutes on this 2-core host, half of it the gate's waits)
  *   pnpm bench --quick    fewer samples and W5 steps
  *   pnpm bench --only=W1,W4 --systems=tsgrad,jax-js
  *   pnpm bench --no-gate  time without waiting for quiet moments of the host (QuietGate)
