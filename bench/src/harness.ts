@@ -58,7 +58,7 @@ export function sample(name: string, fn: () => void, options: TimingOptions, gat
 // ---- waiting for a quiet host ------------------------------------------------------------
 
 export interface QuietGateOptions {
-  /** A cycle may start once every probe value is at least this share of its best so far. */
+  /** A cycle may start once every probe value is at least this share of its recent best. */
   threshold: number;
   /** Consecutive quiet readings needed. */
   readings: number;

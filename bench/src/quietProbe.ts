@@ -8,7 +8,12 @@
  * down (a latency-bound scalar loop hardly notices them). Each reading takes about 20 ms.
  */
 import { gemmBlocked } from '../../packages/autograd/src/kernels/gemm.js';
-import { alignUp, instantiate, kernelBytes } from '../../packages/autograd/src/kernels/wasm/module.js';
+import {
+  alignUp,
+  instantiate,
+  kernelBytes,
+  PAGE_BYTES,
+} from '../../packages/autograd/src/kernels/wasm/module.js';
 
 const WASM = { m: 128, n: 256, k: 784, calls: 6 };
 const TS = { size: 96, calls: 25 };
@@ -22,7 +27,7 @@ export function gemmProbe(): () => readonly number[] {
   const cPtr = alignUp(bPtr + 4 * k * n);
   const bytes = cPtr + 4 * m * n;
   const have = kernels.memory.buffer.byteLength;
-  if (bytes > have) kernels.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (bytes > have) kernels.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
   const heap = new Float32Array(kernels.memory.buffer);
   heap.set(fixedValues(m * k), aPtr >> 2);
   heap.set(fixedValues(k * n), bPtr >> 2);

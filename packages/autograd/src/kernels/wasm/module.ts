@@ -165,7 +165,8 @@ export interface WasmKernels {
   readonly relaxed: boolean;
 }
 
-const PAGE_BYTES = 65536;
+/** WebAssembly memory grows in pages of this many bytes. */
+export const PAGE_BYTES = 65536;
 /** Operands start on cache-line boundaries. */
 const ALIGN = 64;
 
