@@ -79,6 +79,13 @@ export function gemmReference(
 //    4×2 −2 %, 2×3 (no spill, 40 instructions for 6 multiply-adds) −6 %, 3×2 −7 %; the
 //    specialised 3-wide packing below is another 3 %. Micro-kernel alone: 2×3, 2×4, 4×2 ±2 %,
 //    3×4 −9 %, 2×5 −7 %, 4×4 −8 to −14 %, 3×3 with the depth loop unrolled twice −12 %.
+//  - Also tried and dropped (interleaved A/B in one process): loading each value of B just before
+//    its three multiply-adds (TurboFan emits the very same loop: six loads, nine multiplies, nine
+//    adds, four sums spilled); the panels in a module-level Float64Array read through masked indices,
+//    hoping TurboFan would prove them in bounds (it does not treat a module variable as a constant,
+//    so the bounds checks stay and a hole check and overflow checks join them: −1 %); the loop over a
+//    row of tiles moved into the kernel to spare a call per tile (−3 to +3 % by shape, no gain);
+//    two depth steps per iteration with the products added in pairs (−4 %).
 //  - Both packed blocks share one array: one map check and one elements/length load per step.
 //  - Index sums are `| 0`, so TurboFan drops their overflow checks; the micro-kernel steps two
 //    running indices instead of computing ao + p·MR (10–18 % faster in isolation). Masking the
