@@ -43,3 +43,17 @@ export class ArgumentError extends Error {
 export function checkRange(ok: boolean, op: string, name: string, rule: string, value: unknown): void {
   if (!ok) throw new RangeError(`${op}: ${name} must be ${rule}, got ${String(value)}`);
 }
+
+/**
+ * A value as an error message shows it: `String(value)`, which never throws for what a caller
+ * passes by hand, but does for an object whose `toString` is not a function, e.g. `{"toString": ""}`
+ * from a hostile JSON file or state dict; such objects show as `[object]`. Never throws, so a
+ * loader's error path cannot turn into an unrelated TypeError.
+ */
+export function describeValue(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '[object]';
+  }
+}

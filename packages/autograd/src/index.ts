@@ -43,7 +43,7 @@ export {
   noGrad,
   record,
 } from './engine.js';
-export { ArgumentError, DTypeError, ShapeError } from './errors.js';
+export { ArgumentError, DTypeError, describeValue, ShapeError } from './errors.js';
 export {
   type GradientsOptions,
   type GradOptions,

@@ -1,7 +1,16 @@
-import { DTypeError, full, Generator, randperm, tensor } from '@tsgrad/autograd';
+import { DTypeError, describeValue, full, Generator, randperm, tensor } from '@tsgrad/autograd';
 import { describe, expect, it } from 'vitest';
 
 describe('validation gaps closed by the reliability audit', () => {
+  it('describeValue shows any value without throwing, even an object with no usable toString', () => {
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue([1, 2])).toBe('1,2');
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue({ toString: '' })).toBe('[object]');
+    expect(describeValue(Object.create(null))).toBe('[object]');
+    expect(() => full([2], { toString: '' } as never)).toThrow(/^full: /);
+  });
+
   it('to() refuses an unknown dtype instead of silently keeping float32', () => {
     expect(() => tensor([1, 2]).to('int32' as never)).toThrow(DTypeError);
     expect(() => tensor([1, 2]).to('int32' as never)).toThrow(/^to: unknown dtype 'int32'/);

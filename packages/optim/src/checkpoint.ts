@@ -21,6 +21,7 @@
  */
 import {
   ArgumentError,
+  describeValue,
   type Generator,
   type GeneratorState,
   Tensor,
@@ -105,7 +106,7 @@ export function loadCheckpoint(bytes: Uint8Array, parts: CheckpointParts): { ext
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('metadata is not a JSON object');
   if (header.format !== FORMAT_VERSION)
-    fail(`unsupported checkpoint format ${String(header.format)} (expected ${FORMAT_VERSION})`);
+    fail(`unsupported checkpoint format ${describeValue(header.format)} (expected ${FORMAT_VERSION})`);
   const tensors = loadSafetensors(bytes);
 
   if (parts.model) {

@@ -10,7 +10,7 @@
  * Follows torch.optim.Optimizer (PyTorch 1.13): a group's options default to the optimizer's;
  * parameters without a gradient are skipped; a parameter may belong to one group only.
  */
-import { ArgumentError, Tensor, type TypedArray } from '@tsgrad/autograd';
+import { ArgumentError, describeValue, Tensor, type TypedArray } from '@tsgrad/autograd';
 
 /** The option every optimizer has; each optimizer extends it with its own. */
 export interface OptimizerOptions {
@@ -245,12 +245,12 @@ function checkParamState(
     const v = record[name];
     if (typeof fresh === 'number') {
       if (typeof v !== 'number' || !Number.isFinite(v))
-        bad(`state ${key}.${name} must be a finite number, got ${String(v)}`);
+        bad(`state ${key}.${name} must be a finite number, got ${describeValue(v)}`);
     } else if (v instanceof Float32Array || v instanceof Float64Array) {
       if (v.length !== size) bad(`state ${key}.${name} has ${v.length} elements, the parameter has ${size}`);
     } else if (!(v === null && fresh === null)) {
       bad(
-        `state ${key}.${name} must be ${fresh === null ? 'null or ' : ''}a Float32Array/Float64Array, got ${String(v)}`,
+        `state ${key}.${name} must be ${fresh === null ? 'null or ' : ''}a Float32Array/Float64Array, got ${describeValue(v)}`,
       );
     }
   }
@@ -293,7 +293,7 @@ export function checkUnitInterval(optimizer: string, name: string, value: number
 /** Adam-style `betas`: a pair, each in [0, 1). */
 export function checkBetas(optimizer: string, betas: readonly [number, number]): void {
   if (!Array.isArray(betas) || betas.length !== 2) {
-    throw new RangeError(`${optimizer}: betas must be a pair [beta1, beta2], got ${String(betas)}`);
+    throw new RangeError(`${optimizer}: betas must be a pair [beta1, beta2], got ${describeValue(betas)}`);
   }
   checkUnitInterval(optimizer, 'betas[0]', betas[0]);
   checkUnitInterval(optimizer, 'betas[1]', betas[1]);

@@ -128,6 +128,12 @@ describe('Optimizer.loadStateDict: hostile state dicts', () => {
       /^Adam: loadStateDict: expected a state dict, got null/,
     );
     expect(() => opt.loadStateDict({ state: {} } as never)).toThrow(/paramGroups is not an array/);
+    // An object whose toString is not a function (JSON can make one) is named, not a TypeError.
+    const noString = sd();
+    (noString.state[0] as Record<string, unknown>).step = { toString: '' };
+    expect(() => opt.loadStateDict(noString)).toThrow(
+      /^Adam: loadStateDict: state 0.step must be a finite number, got \[object\]$/,
+    );
   });
 
   it('lazily created buffers may be null or a buffer (SGD momentum, RMSprop centered)', () => {

@@ -14,6 +14,7 @@
  * writes its closed form, so the last one to step wins (use SequentialLR to chain in time).
  * The values agree to rounding error when one scheduler drives the optimizer.
  */
+import { describeValue } from '@tsgrad/autograd';
 import type { Optimizer, OptimizerOptions, ParamGroup } from '../optimizer.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: schedulers accept optimizers of every option type
@@ -98,7 +99,7 @@ export abstract class LRScheduler {
       state.lastEpoch < -1
     ) {
       throw new RangeError(
-        `loadStateDict: lastEpoch must be an integer >= -1, got ${String(state?.lastEpoch)}`,
+        `loadStateDict: lastEpoch must be an integer >= -1, got ${describeValue(state?.lastEpoch)}`,
       );
     }
     if (!numbers(state.baseLrs) || !numbers(state.lastLr)) {
@@ -123,7 +124,7 @@ export function perGroup<T>(name: string, optimizer: AnyOptimizer, value: T | re
 
 /** Throws `<scheduler>: <name> must be <rule>, got <value>` unless ok. */
 export function check(ok: boolean, scheduler: string, name: string, rule: string, value: unknown): void {
-  if (!ok) throw new RangeError(`${scheduler}: ${name} must be ${rule}, got ${String(value)}`);
+  if (!ok) throw new RangeError(`${scheduler}: ${name} must be ${rule}, got ${describeValue(value)}`);
 }
 
 export interface LambdaLROptions {
