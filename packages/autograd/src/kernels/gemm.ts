@@ -168,12 +168,12 @@ export function gemmBlocked(
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
   const csB = transB ? k : 1;
-  // Near-equal blocks of at most KC, MC, NC (MC, NC rounded up to whole panels).
+  // Near-equal blocks of at most KC, MC, NC (MC, NC rounded up to whole panels, which MC and NC
+  // already are), so packed A (aSize) and packed B (ncStep·kcStep) fit in PACKED.
   const kcStep = Math.ceil(k / Math.ceil(k / KC));
   const mcStep = roundUp(Math.ceil(m / Math.ceil(m / MC)), MR);
   const ncStep = roundUp(Math.ceil(n / Math.ceil(n / NC)), NR);
   const aSize = mcStep * kcStep;
-  const bSize = ncStep * kcStep;
 
   for (let jc = 0; jc < n; jc += ncStep) {
     const nc = Math.min(ncStep, n - jc);
