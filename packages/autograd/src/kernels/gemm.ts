@@ -62,19 +62,15 @@ export function gemmReference(
 //
 // V8-specific choices, each measured on Node 20 (TurboFan, V8 11.3), reading its machine code
 // (node --print-opt-code --print-opt-code-filter=microKernel) and timing A/B in one process:
-//  - The packed panels live in one module-level constant Float64Array, PACKED. TurboFan embeds a
-//    constant typed array's data pointer and length in the code, so a load in the loop is a bounds
-//    check against an immediate plus the load itself, and there is no map check and no reload per
-//    step. A typed array passed as a parameter costs five instructions a load (index, sign
-//    extension, bounds check, data pointer = base + external pointer, load) and its map, length and
-//    pointers are reloaded after every step's stack check; a plain JS double array
-//    (PACKED_DOUBLE_ELEMENTS) three, plus the same per-step map check and elements/length reloads.
-//    Parameter Float64Array → double array made the 3×3 loop 67 → 54 instructions per step and the
-//    gemm 7–31 % faster; double array → constant Float64Array another 4–10 % on every shape
-//    measured (MLP products, squares 256–1024, all flag combinations). Being a constant, its size
-//    is fixed: (MC + NC)·KC doubles, enough for the largest blocks. What is left, about 5
-//    instructions per multiply-add (no FMA from JS, a bounds check per load, the loop's stack
-//    check, four spilled sums), is what bounds this scheme.
+//  - The packed panels live in a plain JS array of doubles (PACKED_DOUBLE_ELEMENTS), not a
+//    Float64Array. A typed-array load costs five instructions in the loop (index, sign extension,
+//    bounds check, data pointer = base + external pointer, load); a double-array load costs three
+//    (index, 32-bit bounds check, load with the offset folded into the address). The 3×3 loop went
+//    from 67 to 54 instructions per step (18 flops) and the gemm got 7–31 % faster. The array is
+//    created packed and only ever holds numbers (packing never reads past its source), so its
+//    elements kind never changes. What is left, about 6 instructions per multiply-add (no FMA from
+//    JS, a bounds check per load, the loop's stack check, which also makes V8 reload the array's
+//    map, elements and length every step), bounds this scheme near 5 GFLOPS on this host.
 //  - A 3×3 tile, not the 4×4 of BLAS textbooks. Doubles live in 15 usable SSE registers (xmm15 is
 //    V8's scratch), and TurboFan emits a step as all loads, then all multiplies, then all adds
 //    (whatever the source order), so MR·NR products are live beside MR·NR sums: 3×3 spills four
@@ -82,17 +78,23 @@ export function gemmReference(
 //    for 16 multiply-adds). Against 3×3 with the same (generic) packing, whole gemm: 2×4 −2 %,
 //    4×2 −2 %, 2×3 (no spill, 40 instructions for 6 multiply-adds) −6 %, 3×2 −7 %; the
 //    specialised 3-wide packing below is another 3 %. Micro-kernel alone: 2×3, 2×4, 4×2 ±2 %,
-//    3×4 −9 %, 2×5 −7 %, 4×4 −8 to −14 %, 3×3 with the depth loop unrolled twice −12 %. Again with
-//    the constant array (micro-kernel alone): 3×3 unrolled twice −5 %, 2×3 unrolled twice −5 %,
-//    3×4 −4 %; 2×3 unrolled twice as the whole gemm (2-high A panels) ±5 % by shape, no gain.
+//    3×4 −9 %, 2×5 −7 %, 4×4 −8 to −14 %, 3×3 with the depth loop unrolled twice −12 %.
 //  - Also tried and dropped (interleaved A/B in one process): loading each value of B just before
 //    its three multiply-adds (TurboFan emits the very same loop: six loads, nine multiplies, nine
-//    adds, four sums spilled); masked indices (`i & 0x3ffff` into a constant array of 2¹⁸ + 16),
-//    hoping TurboFan would prove them in bounds (V8 11.3 keeps the bounds checks and adds the
-//    masks: −4 %; with a `let` array, reassigned as it grew, also hole and overflow checks); the loop over a
+//    adds, four sums spilled); the panels in a module-level Float64Array read through masked indices,
+//    hoping TurboFan would prove them in bounds (it does not treat a module variable as a constant,
+//    so the bounds checks stay and a hole check and overflow checks join them: −1 %); the loop over a
 //    row of tiles moved into the kernel to spare a call per tile (−3 to +3 % by shape, no gain);
 //    two depth steps per iteration with the products added in pairs (−4 %).
-//  - Both packed blocks share one array: one base register for both panels.
+//  - Also tried (session 7): the panels in a module-level constant Float64Array, which TurboFan
+//    embeds in the code with its data pointer and length (bounds checks against an immediate, no
+//    map check, no reloads per step): +4–10 % on every shape in a fresh process, but −15 to −21 %
+//    (interleaved A/B on MLP and square shapes) in any process where an ArrayBuffer has been
+//    detached, as every WebAssembly.Memory.grow does (our Wasm kernels, tfjs-wasm and jax-js in the
+//    benchmark; one grow is enough): V8 then drops its "no detached buffers" assumption for good and
+//    checks each typed-array access for detachment. A JS double array cannot be detached, so it
+//    is immune; this is also why typed arrays stay out of every hot inner loop here.
+//  - Both packed blocks share one array: one map check and one elements/length load per step.
 //  - Index sums are `| 0`, so TurboFan drops their overflow checks; the micro-kernel steps two
 //    running indices instead of computing ao + p·MR (10–18 % faster in isolation). Masking the
 //    start index (`ao & 0x3fffffff`, to spare the sign extension) brought the overflow checks back.
@@ -119,18 +121,23 @@ const NC = 510;
  */
 const SMALL_WORK = 5 * 5 * 5;
 
-// Scratch reused across calls: packed A at [0, aSize), packed B after it. Blocks never exceed
-// MC×KC and KC×NC, so its size is fixed (1.3 MB, zero pages until first touched). A module-level
-// constant typed array: TurboFan embeds its data pointer and length in the code (no map check, no
-// reloads per step). Single-threaded JS, so sharing it is safe.
-const PACKED = new Float64Array((MC + NC) * KC);
+// Scratch reused across calls, allocated on first use (about 15 ms for its 161,280 doubles); it
+// never needs to grow past (MC + NC)·KC. Packed A at [0, aSize), packed B after it.
+// Single-threaded JS, so sharing it is safe.
+let packed: number[] = [];
 /** One micro-tile, used only for partial tiles at the right and bottom edges of C. */
 const edgeTile = new Float64Array(MR * NR);
 
+/** A JS array of `size` doubles; Array.from makes it PACKED_DOUBLE_ELEMENTS (`new Array(n)` is holey). */
+function newPackBuffer(size: number): number[] {
+  return Array.from({ length: size }, () => 0.5);
+}
+
 /**
  * Fast gemm, same contract as `gemmReference`.
- * Perf: packed A/B panels in a constant Float64Array, 3×3 register-blocked micro-kernel, near-equal
- * KC/MC/NC cache blocks, transposes absorbed by packing, scratch reused (no allocation). Measured on Node 20, one core of the 2-core Sapphire Rapids host, float32, as the
+ * Perf: packed A/B panels in a JS double array, 3×3 register-blocked micro-kernel, near-equal
+ * KC/MC/NC cache blocks, transposes absorbed by packing, scratch reused (no allocation after the
+ * first call). Measured on Node 20, one core of the 2-core Sapphire Rapids host, float32, as the
  * wall time of ~20 ms windows alternating 15–30 times with the previous (Float64Array) version in
  * one process. The host gives this core about half its speed in a typical window and varies
  * ±50 % from minute to minute, so the best window is quoted and the per-round ratio decides A/B.
@@ -138,9 +145,7 @@ const edgeTile = new Float64Array(MR * NR);
  * combinations (the previous version 4.2–4.4, 3.0–4.3, 3.3–4.2), 4.0–5.0 on the large products of
  * the MLP benchmarks (256×1024×784 NT, 1024×1024×256 TN, …) and 3.0–3.6 on those with a side of 10
  * (packing 10× the data it multiplies); per round 7–31 % faster than before, geometric mean
- * +18 % over all 28 shapes, +27 % in float64. The micro-kernel alone peaked at 5.3. Then the
- * constant Float64Array for the panels (above): another 4–10 % per round on every shape (session 7,
- * 11 interleaved rounds: MLP small's products +5 to +10 %, squares 256–1024 +4 to +8 %). Tiny products
+ * +18 % over all 28 shapes, +27 % in float64. The micro-kernel alone peaks at 5.3. Tiny products
  * and single rows or columns go to `gemmSmall`. Benchmark: bench/ (W1) or a loop over
  * gemmBlocked as above.
  */
@@ -168,29 +173,31 @@ export function gemmBlocked(
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
   const csB = transB ? k : 1;
-  // Near-equal blocks of at most KC, MC, NC (MC, NC rounded up to whole panels, which MC and NC
-  // already are), so packed A (aSize) and packed B (ncStep·kcStep) fit in PACKED.
+  // Near-equal blocks of at most KC, MC, NC (MC, NC rounded up to whole panels).
   const kcStep = Math.ceil(k / Math.ceil(k / KC));
   const mcStep = roundUp(Math.ceil(m / Math.ceil(m / MC)), MR);
   const ncStep = roundUp(Math.ceil(n / Math.ceil(n / NC)), NR);
   const aSize = mcStep * kcStep;
+  const bSize = ncStep * kcStep;
+  if (packed.length < aSize + bSize) packed = newPackBuffer(Math.max(aSize + bSize, (MC + NC) * KC));
+  const pk = packed;
 
   for (let jc = 0; jc < n; jc += ncStep) {
     const nc = Math.min(ncStep, n - jc);
     for (let pc = 0; pc < k; pc += kcStep) {
       const kc = Math.min(kcStep, k - pc);
-      packPanels(b, bOffset + pc * rsB + jc * csB, csB, rsB, nc, kc, aSize);
+      packPanels(b, bOffset + pc * rsB + jc * csB, csB, rsB, nc, kc, pk, aSize);
       // The first depth slice overwrites C unless accumulating; later slices add to it.
       const add = accumulate || pc > 0;
       for (let ic = 0; ic < m; ic += mcStep) {
         const mc = Math.min(mcStep, m - ic);
-        packPanels(a, aOffset + ic * rsA + pc * csA, rsA, csA, mc, kc, 0);
+        packPanels(a, aOffset + ic * rsA + pc * csA, rsA, csA, mc, kc, pk, 0);
         for (let ir = 0; ir < mc; ir += MR) {
           const mr = Math.min(MR, mc - ir);
           for (let jr = 0; jr < nc; jr += NR) {
             const nr = Math.min(NR, nc - jr);
             const co = cOffset + (ic + ir) * n + jc + jr;
-            microKernel(kc, ir * kc, aSize + jr * kc, c, co, n, mr, nr, add);
+            microKernel(kc, pk, ir * kc, aSize + jr * kc, c, co, n, mr, nr, add);
           }
         }
       }
@@ -215,9 +222,9 @@ function packPanels(
   sp: number,
   count: number,
   kc: number,
+  dst: number[],
   at: number,
 ): void {
-  const dst = PACKED;
   const full = count - (count % 3);
   if (si === 1) {
     // Rows contiguous (non-transposed B, transposed A): read along them and scatter across panels;
@@ -261,11 +268,12 @@ function packPanels(
 
 /**
  * C[MR×NR tile at c[co], row stride ldc] (+)= Apanel · Bpanel over kc steps, both panels inside
- * PACKED (at ao and bo). The 9 sums live in locals (registers); each step loads 3 values of A and 3
+ * `pk` (at ao and bo). The 9 sums live in locals (registers); each step loads 3 values of A and 3
  * of B for 9 multiply-adds. Only the top-left mr×nr of the tile is written (edge tiles of C).
  */
 function microKernel(
   kc: number,
+  pk: number[],
   ao: number,
   bo: number,
   c: Float,
@@ -286,7 +294,6 @@ function microKernel(
   let c22 = 0;
   // Two running indices rather than ao + p·MR: TurboFan then keeps them in registers with no
   // multiply per step (measured 10–18 % faster than indexing by p).
-  const pk = PACKED;
   let ia = ao | 0;
   let ib = bo | 0;
   const end = (ao + kc * MR) | 0;
