@@ -117,7 +117,7 @@ describe('gemmBlocked equals gemmReference', () => {
     [2, 509, 3],
     [5, 511, 258],
     [241, 4, 513],
-    [120, 510, 256], // the largest blocks: they fill the fixed-size pack buffer exactly
+    [120, 510, 256], // the largest blocks: they fill the pack buffer, (MC + NC)·KC doubles, exactly
   ];
   for (const [m, n, k] of straddling) {
     it(`m=${m} n=${n} k=${k}: all transpose combinations, float32 and float64`, () => {
