@@ -39,11 +39,6 @@ export class ArgumentError extends Error {
   }
 }
 
-/** Throws `RangeError('<op>: <name> must be <rule>, got <value>')` unless `ok`. */
-export function checkRange(ok: boolean, op: string, name: string, rule: string, value: unknown): void {
-  if (!ok) throw new RangeError(`${op}: ${name} must be ${rule}, got ${String(value)}`);
-}
-
 /**
  * A value as an error message shows it: `String(value)`, which never throws for what a caller
  * passes by hand, but does for an object whose `toString` is not a function, e.g. `{"toString": ""}`
