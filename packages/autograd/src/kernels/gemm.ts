@@ -82,8 +82,8 @@ export function gemmReference(
 //  - Also tried and dropped (interleaved A/B in one process): loading each value of B just before
 //    its three multiply-adds (TurboFan emits the very same loop: six loads, nine multiplies, nine
 //    adds, four sums spilled); the panels in a module-level Float64Array read through masked indices,
-//    hoping TurboFan would prove them in bounds (it does not treat a module variable as a constant,
-//    so the bounds checks stay and a hole check and overflow checks join them: −1 %); the loop over a
+//    hoping TurboFan would prove them in bounds (the bounds checks stay, and a hole check and
+//    overflow checks join them: −1 %); the loop over a
 //    row of tiles moved into the kernel to spare a call per tile (−3 to +3 % by shape, no gain);
 //    two depth steps per iteration with the products added in pairs (−4 %).
 //  - Also tried (session 7): the panels in a module-level constant Float64Array, which TurboFan
@@ -93,7 +93,7 @@ export function gemmReference(
 //    detached, as every WebAssembly.Memory.grow does (our Wasm kernels, tfjs-wasm and jax-js in the
 //    benchmark; one grow is enough): V8 then drops its "no detached buffers" assumption for good and
 //    checks each typed-array access for detachment. A JS double array cannot be detached, so it
-//    is immune; this is also why typed arrays stay out of every hot inner loop here.
+//    is immune, and the micro-kernel's loop reads no typed array.
 //  - Both packed blocks share one array: one map check and one elements/length load per step.
 //  - Index sums are `| 0`, so TurboFan drops their overflow checks; the micro-kernel steps two
 //    running indices instead of computing ao + p·MR (10–18 % faster in isolation). Masking the
