@@ -8,10 +8,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AdamCoefficients, adamUpdateReference } from '../../src/kernels/optimizer.js';
 
-type Buffer = Float32Array | Float64Array;
+type Data = Float32Array | Float64Array;
 
 /** The update as the docs state it: θ ← θ·decay;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − stepSize·m/(√v/bc2Sqrt + ε). */
-function adamPlain(p: Buffer, g: Buffer, m: Buffer, v: Buffer, c: AdamCoefficients): void {
+function adamPlain(p: Data, g: Data, m: Data, v: Data, c: AdamCoefficients): void {
   for (let i = 0; i < p.length; i++) {
     p[i] = p[i]! * c.decay;
     m[i] = c.beta1 * m[i]! + (1 - c.beta1) * g[i]!;
@@ -38,7 +38,7 @@ function run(kind: 'float32' | 'float64', n: number, seed: number, decay: number
     s = (s * 1103515245 + 12345) % 2147483648;
     return s / 2147483648 - 0.5;
   };
-  const make = (value: () => number): Buffer => {
+  const make = (value: () => number): Data => {
     const buffer = kind === 'float32' ? new Float32Array(n) : new Float64Array(n);
     for (let i = 0; i < n; i++) buffer[i] = value();
     return buffer;
