@@ -71,18 +71,24 @@ export function adamUpdateReference(p: Float, g: Float, m: Float, v: Float, c: A
   const { beta1, beta2, stepSize, bc2Sqrt, eps, decay } = c;
   const n = p.length;
   if (decay !== 1) for (let i = 0; i < n; i++) p[i] = p[i]! * decay; // stored: rounds as PyTorch's mul_
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
   const negStep = -stepSize;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    adamAt(p, g, m, v, i, beta1, beta2, negStep, bc2Sqrt, eps);
-    adamAt(p, g, m, v, i + 1, beta1, beta2, negStep, bc2Sqrt, eps);
-    adamAt(p, g, m, v, i + 2, beta1, beta2, negStep, bc2Sqrt, eps);
-    adamAt(p, g, m, v, i + 3, beta1, beta2, negStep, bc2Sqrt, eps);
+    adamAt(p, g, m, v, i, beta1, beta2, c1, c2, negStep, bc2Sqrt, eps);
+    adamAt(p, g, m, v, i + 1, beta1, beta2, c1, c2, negStep, bc2Sqrt, eps);
+    adamAt(p, g, m, v, i + 2, beta1, beta2, c1, c2, negStep, bc2Sqrt, eps);
+    adamAt(p, g, m, v, i + 3, beta1, beta2, c1, c2, negStep, bc2Sqrt, eps);
   }
-  for (; i < n; i++) adamAt(p, g, m, v, i, beta1, beta2, negStep, bc2Sqrt, eps);
+  for (; i < n; i++) adamAt(p, g, m, v, i, beta1, beta2, c1, c2, negStep, bc2Sqrt, eps);
 }
 
-/** Adam at parameter i (inlined by TurboFan):  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ + negStep·m / (√v/bc2Sqrt + ε). */
+/**
+ * Adam at parameter i (inlined by TurboFan; the scalars are passed, not an object, so a step
+ * allocates nothing), with c1 = 1 − β₁, c2 = 1 − β₂, negStep = −stepSize hoisted by the caller:
+ *   m ← β₁m + c1·g;  v ← β₂v + c2·g²;  θ ← θ + negStep·m / (√v/bc2Sqrt + ε)
+ */
 function adamAt(
   p: Float,
   g: Float,
@@ -91,12 +97,14 @@ function adamAt(
   i: number,
   beta1: number,
   beta2: number,
+  c1: number,
+  c2: number,
   negStep: number,
   bc2Sqrt: number,
   eps: number,
 ): void {
   const d = g[i]!;
-  m[i] = m[i]! * beta1 + (1 - beta1) * d;
-  v[i] = v[i]! * beta2 + (1 - beta2) * d * d;
+  m[i] = m[i]! * beta1 + c1 * d;
+  v[i] = v[i]! * beta2 + c2 * d * d;
   p[i] = p[i]! + (negStep * m[i]!) / (Math.sqrt(v[i]!) / bc2Sqrt + eps);
 }
