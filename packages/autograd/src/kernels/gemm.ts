@@ -83,9 +83,9 @@ export function gemmReference(
 //    its three multiply-adds (TurboFan emits the very same loop: six loads, nine multiplies, nine
 //    adds, four sums spilled); the panels in a module-level Float64Array read through masked indices,
 //    hoping TurboFan would prove them in bounds (the bounds checks stay, and a hole check and
-//    overflow checks join them: −1 %); the loop over a
-//    row of tiles moved into the kernel to spare a call per tile (−3 to +3 % by shape, no gain);
-//    two depth steps per iteration with the products added in pairs (−4 %).
+//    overflow checks join them: −1 %); the loop over a row of tiles moved into the kernel to spare
+//    a call per tile (−3 to +3 % by shape, no gain); two depth steps per iteration with the
+//    products added in pairs (−4 %).
 //  - Also tried (session 7): the panels in a module-level constant Float64Array, which TurboFan
 //    embeds in the code with its data pointer and length (bounds checks against an immediate, no
 //    map check, no reloads per step): +4–10 % on every shape in a fresh process, but −15 to −21 %
